@@ -1,0 +1,538 @@
+/*
+ * Emulated Intel FPGA card with a Device Feature List (DFL), for testing
+ * Linux's DFL drivers (dfl-pci, dfl-fme, dfl-afu, uio_dfl, vfio-dfl)
+ * without hardware.  Modelled on hw/misc/edu.c.
+ *
+ * Copyright (c) 2025 vfio-dfl developers
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * PCIe endpoint 8086:09c4 (dfl-pci's PCIE_DEVICE_ID_PF_DSC_1_X, the ID
+ * can be changed with the "device-id" property), class 0x1200.
+ *
+ *   BAR0  64-bit memory, 512 KiB: the DFL (register map: qemu/REGISTERS.md)
+ *   BAR2  64-bit memory, 4 KiB:   MSI-X table at 0x0, PBA at 0x800,
+ *                                  4 vectors
+ *
+ * No VSEC is present, so dfl-pci uses find_dfls_by_default(): an FME
+ * header at BAR0 offset 0 whose FME_HDR_PORT_OFST(0) points at the port's
+ * DFL at BAR0 offset 0x40000.
+ *
+ * BAR0 accesses: 1, 2, 4 and 8 bytes, naturally aligned, little-endian.
+ * Every 8-byte aligned qword is one 64-bit register; narrower accesses
+ * read or write the addressed bytes of it (a narrow write to a register
+ * with side effects acts with the bytes not written taken as 0, see
+ * dfl_card_reg_write()).  Reads have no side effects.  Offsets that are
+ * not a register read as 0 and ignore writes.  Misaligned accesses are
+ * rejected by the memory core (reads return 0, writes are dropped).
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/log.h"
+#include "qemu/module.h"
+#include "qapi/error.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci/msix.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "qom/object.h"
+
+#define TYPE_DFL_CARD "dfl-card"
+OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
+
+#define DFL_CARD_VENDOR_ID      0x8086  /* PCI_VENDOR_ID_INTEL */
+#define DFL_CARD_DEVICE_ID      0x09c4  /* PCIE_DEVICE_ID_PF_DSC_1_X */
+#define DFL_CARD_CLASS          0x1200  /* processing accelerator */
+
+#define DFL_CARD_BAR0_SIZE      (512 * KiB)
+#define DFL_CARD_MSIX_BAR       2
+#define DFL_CARD_MSIX_BAR_SIZE  (4 * KiB)
+#define DFL_CARD_MSIX_PBA       0x800
+#define DFL_CARD_MSIX_VECTORS   4
+
+/* Device Feature Header, the field layout of drivers/fpga/dfl.h. */
+#define DFH_TYPE_AFU            1ULL
+#define DFH_TYPE_PRIVATE        3ULL
+#define DFH_TYPE_FIU            4ULL
+#define DFH_EOL                 (1ULL << 40)
+#define DFH(type, ver, eol, next, rev, id)                                  \
+    (((uint64_t)(type) << 60) | ((uint64_t)(ver) << 52) | (eol) |           \
+     ((uint64_t)(next) << 16) | ((uint64_t)(rev) << 12) | (uint64_t)(id))
+
+/* Common header registers */
+#define GUID_L                  0x08
+#define GUID_H                  0x10
+#define NEXT_AFU                0x18
+
+/* FME header */
+#define FME_HDR_CAP             0x30
+#define FME_HDR_PORT_OFST0      0x38
+#define FME_HDR_BITSTREAM_ID    0x60
+#define FME_HDR_BITSTREAM_MD    0x68
+#define FME_PORT_OFST_ACC_CTRL  (1ULL << 55)
+#define FME_PORT_OFST_IMP       (1ULL << 60)
+
+/* Port header */
+#define PORT_HDR_CAP            0x30
+#define PORT_HDR_CTRL           0x38
+#define PORT_HDR_STS            0x40
+#define PORT_CTRL_SFTRST        (1ULL << 0)
+#define PORT_CTRL_LATENCY       (1ULL << 2)
+#define PORT_CTRL_SFTRST_ACK    (1ULL << 4)
+
+/* DFHv1 header registers */
+#define DFHV1_CSR_ADDR          0x18
+#define DFHV1_CSR_SIZE_GRP      0x20
+#define DFHV1_PARAM_HDR         0x28
+#define DFHV1_PARAM_DATA        0x30
+#define DFHV1_HAS_PARAMS        (1ULL << 31)
+#define DFHV1_PARAM_ID_MSI_X    1ULL
+#define DFHV1_PARAM_EOP         (1ULL << 32)
+
+/* Registers of FME feature 0x23 (DFHv1), relative to its DFH */
+#define F23_SCRATCH             0x40
+#define F23_DOORBELL            0x48
+#define F23_DOORBELL_COUNT      0x50
+#define F23_IRQ_STATUS          0x58
+#define F23_MSIX_START          0
+#define F23_MSIX_NUM            2
+
+/* Layout of BAR0 */
+#define PORT_OFST               0x40000
+#define AFU_OFST                0x50000     /* PORT_OFST + NEXT_AFU */
+#define AFU_SIZE                (64 * KiB)  /* PORT_CAP_MMIO_SIZE, in KiB */
+
+enum DflKind {
+    DFL_FME_HDR,
+    DFL_PORT_HDR,
+    DFL_AFU,
+    DFL_PRIVATE,        /* DFHv0 private feature: DFH + scratch registers */
+    DFL_F23,            /* DFHv1 private feature 0x23: doorbell/MSI-X */
+};
+
+#define DFL_NSCRATCH 2
+#define NO_SCRATCH   0
+
+typedef struct DflFeature {
+    uint32_t offset;    /* of the DFH in BAR0 */
+    uint32_t size;
+    uint64_t dfh;
+    enum DflKind kind;
+    /* scratch register offsets relative to the DFH; 0 = none */
+    uint32_t scratch[DFL_NSCRATCH];
+} DflFeature;
+
+/*
+ * The Device Feature List.  Keep in sync with qemu/REGISTERS.md and
+ * qemu/dfl-card-map.sh.  The FME list ends (EOL) before the port list,
+ * which dfl-pci reaches through FME_HDR_PORT_OFST(0).  The AFU is only
+ * reachable through the port's NEXT_AFU, never through a DFH next offset.
+ */
+static const DflFeature dfl_features[] = {
+    /* FME list */
+    { 0x00000, 0x1000, DFH(DFH_TYPE_FIU, 0, 0, 0x1000, 0, 0),
+      DFL_FME_HDR, { NO_SCRATCH } },
+    { 0x01000, 0x1000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x1000, 0, 0x10),
+      DFL_PRIVATE, { 0x8 } },
+    { 0x02000, 0x1000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x1000, 0, 0x15),
+      DFL_PRIVATE, { 0x8 } },
+    { 0x03000, 0x1000, DFH(DFH_TYPE_PRIVATE, 1, 0, 0x1000, 0, 0x23),
+      DFL_F23, { F23_SCRATCH } },
+    /* three pages, scratch on the first and in the last qword */
+    { 0x04000, 0x3000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x3000, 0, 0x31),
+      DFL_PRIVATE, { 0x8, 0x2ff8 } },
+    /* half a page, page-aligned start */
+    { 0x07000, 0x0800, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x800, 0, 0x30),
+      DFL_PRIVATE, { 0x8, 0x7f8 } },
+    /* 0x100 bytes at a non page-aligned start, sharing 0x30's page */
+    { 0x07800, 0x0100, DFH(DFH_TYPE_PRIVATE, 0, DFH_EOL, 0x100, 0, 0x32),
+      DFL_PRIVATE, { 0x8, 0xf8 } },
+    /* Port list */
+    { PORT_OFST, 0x1000, DFH(DFH_TYPE_FIU, 0, 0, 0x1000, 0, 1),
+      DFL_PORT_HDR, { NO_SCRATCH } },
+    { 0x41000, 0x1000, DFH(DFH_TYPE_PRIVATE, 0, DFH_EOL, 0x1000, 0, 0x14),
+      DFL_PRIVATE, { 0x8 } },
+    /* AFU, sized by PORT_HDR_CAP */
+    { AFU_OFST, AFU_SIZE, DFH(DFH_TYPE_AFU, 0, DFH_EOL, 0, 0, 0),
+      DFL_AFU, { 0x40 } },
+};
+
+#define DFL_NFEATURES ARRAY_SIZE(dfl_features)
+
+/* GUIDs, read as GUID_H:GUID_L */
+#define FME_GUID_L      0xe346524ae92aafbfULL  /* f9e17764-38f0-82fe- */
+#define FME_GUID_H      0xf9e1776438f082feULL  /* e346-524ae92aafbf  */
+#define PORT_GUID_L     0x9642b06c6b355b87ULL  /* 3ab49893-138d-42eb- */
+#define PORT_GUID_H     0x3ab49893138d42ebULL  /* 9642-b06c6b355b87  */
+#define AFU_GUID_L      0x800000dfca4d0001ULL  /* made up */
+#define AFU_GUID_H      0xd1f1c0de00004000ULL
+#define F23_GUID_L      0x800000dfca4d0023ULL  /* made up */
+#define F23_GUID_H      0xd1f1c0de00004023ULL
+
+#define FME_CAP_VALUE   ((1ULL << 12) |        /* PCIE0 link */          \
+                         (1ULL << 17) |        /* one port */            \
+                         (38ULL << 24))        /* address width */
+#define PORT_CAP_VALUE  ((uint64_t)(AFU_SIZE / KiB) << 8) /* port 0, no irqs */
+#define BITSTREAM_ID    0x0000000100020003ULL
+#define BITSTREAM_MD    0x0000000020250101ULL
+
+struct DflCardState {
+    PCIDevice parent_obj;
+
+    MemoryRegion bar0;
+    MemoryRegion msix_bar;
+
+    uint16_t device_id;
+
+    uint64_t scratch[DFL_NFEATURES][DFL_NSCRATCH];
+    uint64_t fme_port_acc;      /* FME_PORT_OFST_ACC_CTRL of port 0 */
+    uint64_t port_ctrl;         /* SFTRST and LATENCY bits */
+    uint64_t doorbell_count;
+    uint64_t irq_status;
+};
+
+static const DflFeature *dfl_card_find(hwaddr addr, unsigned *idx)
+{
+    unsigned i;
+
+    for (i = 0; i < DFL_NFEATURES; i++) {
+        const DflFeature *f = &dfl_features[i];
+
+        if (addr >= f->offset && addr < f->offset + f->size) {
+            *idx = i;
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static int dfl_card_scratch(const DflFeature *f, hwaddr off)
+{
+    int j;
+
+    for (j = 0; j < DFL_NSCRATCH; j++) {
+        if (f->scratch[j] && f->scratch[j] == off) {
+            return j;
+        }
+    }
+    return -1;
+}
+
+/* Value of the 64-bit register at 8-byte aligned BAR0 offset @reg. */
+static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
+{
+    const DflFeature *f;
+    unsigned idx;
+    hwaddr off;
+    int j;
+
+    f = dfl_card_find(reg, &idx);
+    if (!f) {
+        return 0;
+    }
+    off = reg - f->offset;
+    if (off == 0) {
+        return f->dfh;
+    }
+    j = dfl_card_scratch(f, off);
+    if (j >= 0) {
+        return s->scratch[idx][j];
+    }
+
+    switch (f->kind) {
+    case DFL_FME_HDR:
+        switch (off) {
+        case GUID_L:
+            return FME_GUID_L;
+        case GUID_H:
+            return FME_GUID_H;
+        case FME_HDR_CAP:
+            return FME_CAP_VALUE;
+        case FME_HDR_PORT_OFST0:
+            /* implemented, BAR 0, DFL at PORT_OFST */
+            return FME_PORT_OFST_IMP | s->fme_port_acc | PORT_OFST;
+        case FME_HDR_BITSTREAM_ID:
+            return BITSTREAM_ID;
+        case FME_HDR_BITSTREAM_MD:
+            return BITSTREAM_MD;
+        }
+        break;
+    case DFL_PORT_HDR:
+        switch (off) {
+        case GUID_L:
+            return PORT_GUID_L;
+        case GUID_H:
+            return PORT_GUID_H;
+        case NEXT_AFU:
+            return AFU_OFST - PORT_OFST;
+        case PORT_HDR_CAP:
+            return PORT_CAP_VALUE;
+        case PORT_HDR_CTRL:
+            /* the reset is acknowledged as soon as it is requested */
+            return s->port_ctrl |
+                   ((s->port_ctrl & PORT_CTRL_SFTRST) ? PORT_CTRL_SFTRST_ACK
+                                                      : 0);
+        case PORT_HDR_STS:
+            return 0;   /* normal power state, no events */
+        }
+        break;
+    case DFL_AFU:
+        switch (off) {
+        case GUID_L:
+            return AFU_GUID_L;
+        case GUID_H:
+            return AFU_GUID_H;
+        }
+        break;
+    case DFL_F23:
+        switch (off) {
+        case GUID_L:
+            return F23_GUID_L;
+        case GUID_H:
+            return F23_GUID_H;
+        case DFHV1_CSR_ADDR:
+            return 0;   /* relative to the DFH, offset 0 */
+        case DFHV1_CSR_SIZE_GRP:
+            return ((uint64_t)f->size << 32) | DFHV1_HAS_PARAMS;
+        case DFHV1_PARAM_HDR:
+            /* MSI-X parameter, version 0, next = 2 qwords, end of params */
+            return DFHV1_PARAM_ID_MSI_X | DFHV1_PARAM_EOP | (2ULL << 35);
+        case DFHV1_PARAM_DATA:
+            return ((uint64_t)F23_MSIX_NUM << 32) | F23_MSIX_START;
+        case F23_DOORBELL:
+            return 0;
+        case F23_DOORBELL_COUNT:
+            return s->doorbell_count;
+        case F23_IRQ_STATUS:
+            return s->irq_status;
+        }
+        break;
+    case DFL_PRIVATE:
+        break;
+    }
+    return 0;
+}
+
+static void dfl_card_doorbell(DflCardState *s, uint64_t vector)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    if (vector >= DFL_CARD_MSIX_VECTORS) {
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "dfl-card: doorbell for vector %" PRIu64
+                      " of %d ignored\n", vector, DFL_CARD_MSIX_VECTORS);
+        return;
+    }
+    s->doorbell_count++;
+    s->irq_status |= 1ULL << vector;
+    if (msix_enabled(pdev)) {
+        /* a masked vector is left pending in the PBA */
+        msix_notify(pdev, vector);
+    }
+}
+
+/*
+ * Write the bytes @mask of the register at 8-byte aligned @reg; @val is
+ * already shifted to the bytes' position.  For registers with side
+ * effects the value is (val & mask) >> shift, i.e. the access's own
+ * data: a 1-byte write of 3 to DOORBELL rings vector 3.
+ */
+static void dfl_card_reg_write(DflCardState *s, hwaddr reg, uint64_t val,
+                               uint64_t mask, unsigned shift)
+{
+    const DflFeature *f;
+    unsigned idx;
+    hwaddr off;
+    int j;
+
+    f = dfl_card_find(reg, &idx);
+    if (!f) {
+        return;
+    }
+    off = reg - f->offset;
+    if (off == 0) {
+        return;     /* DFHs are read-only */
+    }
+    j = dfl_card_scratch(f, off);
+    if (j >= 0) {
+        s->scratch[idx][j] = (s->scratch[idx][j] & ~mask) | (val & mask);
+        return;
+    }
+
+    switch (f->kind) {
+    case DFL_FME_HDR:
+        if (off == FME_HDR_PORT_OFST0) {
+            s->fme_port_acc = (s->fme_port_acc & ~mask) |
+                              (val & mask & FME_PORT_OFST_ACC_CTRL);
+        }
+        break;
+    case DFL_PORT_HDR:
+        if (off == PORT_HDR_CTRL) {
+            uint64_t rw = mask & (PORT_CTRL_SFTRST | PORT_CTRL_LATENCY);
+
+            s->port_ctrl = (s->port_ctrl & ~rw) | (val & rw);
+        }
+        break;
+    case DFL_F23:
+        if (off == F23_DOORBELL) {
+            dfl_card_doorbell(s, (val & mask) >> shift);
+        } else if (off == F23_IRQ_STATUS) {
+            s->irq_status &= ~(val & mask);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+    DflCardState *s = opaque;
+    unsigned shift = (addr & 7) * 8;
+    uint64_t v = dfl_card_reg_read(s, addr & ~7ULL) >> shift;
+
+    return size == 8 ? v : v & ((1ULL << (size * 8)) - 1);
+}
+
+static void dfl_card_mmio_write(void *opaque, hwaddr addr, uint64_t val,
+                                unsigned size)
+{
+    DflCardState *s = opaque;
+    unsigned shift = (addr & 7) * 8;
+    uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
+
+    dfl_card_reg_write(s, addr & ~7ULL, val << shift, mask, shift);
+}
+
+static const MemoryRegionOps dfl_card_mmio_ops = {
+    .read = dfl_card_mmio_read,
+    .write = dfl_card_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = false,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = false,
+    },
+};
+
+static void dfl_card_realize(PCIDevice *pdev, Error **errp)
+{
+    DflCardState *s = DFL_CARD(pdev);
+    uint8_t *pci_conf = pdev->config;
+    unsigned i;
+    int ret;
+
+    pci_set_word(pci_conf + PCI_DEVICE_ID, s->device_id);
+
+    ret = pcie_endpoint_cap_init(pdev, 0x80);
+    if (ret < 0) {
+        error_setg(errp, "dfl-card: PCIe capability failed: %d", ret);
+        return;
+    }
+
+    memory_region_init_io(&s->bar0, OBJECT(s), &dfl_card_mmio_ops, s,
+                          "dfl-card-dfl", DFL_CARD_BAR0_SIZE);
+    pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
+
+    memory_region_init(&s->msix_bar, OBJECT(s), "dfl-card-msix",
+                       DFL_CARD_MSIX_BAR_SIZE);
+    ret = msix_init(pdev, DFL_CARD_MSIX_VECTORS,
+                    &s->msix_bar, DFL_CARD_MSIX_BAR, 0,
+                    &s->msix_bar, DFL_CARD_MSIX_BAR, DFL_CARD_MSIX_PBA,
+                    0, errp);
+    if (ret) {
+        pcie_cap_exit(pdev);
+        return;
+    }
+    pci_register_bar(pdev, DFL_CARD_MSIX_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->msix_bar);
+    for (i = 0; i < DFL_CARD_MSIX_VECTORS; i++) {
+        msix_vector_use(pdev, i);
+    }
+}
+
+static void dfl_card_exit(PCIDevice *pdev)
+{
+    DflCardState *s = DFL_CARD(pdev);
+
+    msix_uninit(pdev, &s->msix_bar, &s->msix_bar);
+    pcie_cap_exit(pdev);
+}
+
+static void dfl_card_reset(DeviceState *dev)
+{
+    DflCardState *s = DFL_CARD(dev);
+
+    memset(s->scratch, 0, sizeof(s->scratch));
+    s->fme_port_acc = 0;
+    s->port_ctrl = 0;
+    s->doorbell_count = 0;
+    s->irq_status = 0;
+}
+
+static const VMStateDescription vmstate_dfl_card = {
+    .name = TYPE_DFL_CARD,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, DflCardState),
+        VMSTATE_MSIX(parent_obj, DflCardState),
+        VMSTATE_UINT64_2DARRAY(scratch, DflCardState, DFL_NFEATURES,
+                               DFL_NSCRATCH),
+        VMSTATE_UINT64(fme_port_acc, DflCardState),
+        VMSTATE_UINT64(port_ctrl, DflCardState),
+        VMSTATE_UINT64(doorbell_count, DflCardState),
+        VMSTATE_UINT64(irq_status, DflCardState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static Property dfl_card_properties[] = {
+    DEFINE_PROP_UINT16("device-id", DflCardState, device_id,
+                       DFL_CARD_DEVICE_ID),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void dfl_card_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
+    k->realize = dfl_card_realize;
+    k->exit = dfl_card_exit;
+    k->vendor_id = DFL_CARD_VENDOR_ID;
+    k->device_id = DFL_CARD_DEVICE_ID;
+    k->revision = 0x01;
+    k->class_id = DFL_CARD_CLASS;
+    dc->desc = "Intel FPGA card with a Device Feature List (test model)";
+    dc->reset = dfl_card_reset;
+    dc->vmsd = &vmstate_dfl_card;
+    device_class_set_props(dc, dfl_card_properties);
+    set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+}
+
+static void dfl_card_register_types(void)
+{
+    static InterfaceInfo interfaces[] = {
+        { INTERFACE_PCIE_DEVICE },
+        { },
+    };
+    static const TypeInfo dfl_card_info = {
+        .name          = TYPE_DFL_CARD,
+        .parent        = TYPE_PCI_DEVICE,
+        .instance_size = sizeof(DflCardState),
+        .class_init    = dfl_card_class_init,
+        .interfaces    = interfaces,
+    };
+
+    type_register_static(&dfl_card_info);
+}
+type_init(dfl_card_register_types)

@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build a QEMU (Debian 12's 7.2 source package) that contains the
+# emulated DFL FPGA card of qemu/dfl-card.c, as qemu-system-x86_64 only.
+#
+#   scripts/build-qemu.sh [--force]
+#
+# Everything lives in the cache, not in the repo:
+#   $CACHE/qemu-apt    private apt state (one deb-src line for bookworm)
+#   $CACHE/qemu-dl     the downloaded .dsc/.orig/.debian tarballs
+#   $CACHE/qemu-src    the extracted tree, Debian's patches applied
+#   $CACHE/qemu-build  the build directory
+#
+# The source is fetched and extracted once.  The binary is rebuilt only
+# when qemu/dfl-card.c or this script changes (sha256 stamp); an
+# unchanged run only checks the stamp.  The last line of stdout is the
+# absolute path of qemu-system-x86_64.
+#
+# Firmware: the dfsg source ships no ROM blobs, and the build directory
+# only has a few.  Run the binary with Debian's firmware packages as
+# search paths, in this order:
+#   -L /usr/share/seabios       bios-256k.bin, vgabios-*.bin  (seabios)
+#   -L /usr/share/ipxe/qemu     efi-*.rom / pxe-*.rom NIC ROMs (ipxe-qemu)
+#   -L /usr/share/qemu          kvmvapic.bin, linuxboot_dma.bin, ... (qemu-system-data)
+# (-L may be repeated; the first directory holding a file wins.)
+# With `-nographic -vga none`, or with NICs given romfile= or `-nic none`,
+# only bios-256k.bin, kvmvapic.bin and linuxboot_dma.bin (-kernel) are used.
+
+source "$(dirname "$0")/lib.sh"
+
+QEMU_APT=$CACHE/qemu-apt
+QEMU_DL=$CACHE/qemu-dl
+QEMU_SRC=$CACHE/qemu-src
+QEMU_BUILD=$CACHE/qemu-build
+MODEL=$TOP/qemu/dfl-card.c
+BIN=$QEMU_BUILD/qemu-system-x86_64
+
+FORCE=0
+case "${1:-}" in
+--force) FORCE=1 ;;
+-h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+"") ;;
+*) die "unknown argument '$1'" ;;
+esac
+
+[ -f "$MODEL" ] || die "missing $MODEL"
+
+# Hash of everything that determines the binary.
+stamp=$(cat "$MODEL" "$0" | sha256sum | cut -d' ' -f1)
+if [ "$FORCE" = 0 ] && [ -x "$BIN" ] && [ -f "$QEMU_BUILD/.vfio-dfl-stamp" ] &&
+   [ "$(cat "$QEMU_BUILD/.vfio-dfl-stamp")" = "$stamp" ]; then
+	log "up to date"
+	echo "$BIN"
+	exit 0
+fi
+
+# 1. Fetch and extract the source package once.
+if [ ! -f "$QEMU_SRC/.vfio-dfl-extracted" ]; then
+	stage_begin fetch-qemu-source
+	line="deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_mirror) bookworm main"
+	private_apt "$QEMU_APT" "$line" apt-get -q update >&2
+	rm -rf "$QEMU_DL" "$QEMU_SRC" "$QEMU_SRC.tmp"
+	mkdir -p "$QEMU_DL"
+	(cd "$QEMU_DL" && private_apt "$QEMU_APT" "$line" apt-get -q -y \
+		--download-only source qemu) >&2
+	dsc=$(ls "$QEMU_DL"/qemu_*.dsc | head -n1)
+	[ -f "$dsc" ] || die "no qemu .dsc downloaded"
+	log "extracting $(basename "$dsc")"
+	dpkg-source --no-check -x "$dsc" "$QEMU_SRC.tmp" >&2
+	touch "$QEMU_SRC.tmp/.vfio-dfl-extracted"
+	mv "$QEMU_SRC.tmp" "$QEMU_SRC"
+	stage_end
+fi
+
+# 2. Build glue, applied idempotently: our model plus one meson line.
+cp "$MODEL" "$QEMU_SRC/hw/misc/dfl-card.c"
+glue="softmmu_ss.add(when: 'CONFIG_PCI', if_true: files('dfl-card.c'))"
+grep -qxF "$glue" "$QEMU_SRC/hw/misc/meson.build" ||
+	printf '%s\n' "$glue" >> "$QEMU_SRC/hw/misc/meson.build"
+
+# 3. Configure once (re-run if the options below change).
+# Default devices stay (q35, pcie-root-port, virtio, e1000, ...); the
+# optional libraries are off except slirp (-netdev user) and libfdt
+# (libfdt-dev; x86_64-softmmu needs it for microvm).
+opts=(--target-list=x86_64-softmmu --without-default-features
+	--disable-docs --disable-werror --disable-debug-info
+	--enable-tcg --enable-slirp --enable-fdt=system
+	--disable-user --disable-tools --disable-guest-agent)
+command -v ccache >/dev/null && export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} &&
+	opts+=(--cc="ccache gcc" --cxx="ccache g++")
+optstamp=$(printf '%s\n' "${opts[@]}" | sha256sum | cut -d' ' -f1)
+if [ ! -f "$QEMU_BUILD/build.ninja" ] ||
+   [ "$(cat "$QEMU_BUILD/.vfio-dfl-opts" 2>/dev/null)" != "$optstamp" ]; then
+	stage_begin configure-qemu
+	rm -rf "$QEMU_BUILD"
+	mkdir -p "$QEMU_BUILD"
+	(cd "$QEMU_BUILD" && "$QEMU_SRC/configure" "${opts[@]}") >&2 ||
+		die "configure failed"
+	echo "$optstamp" > "$QEMU_BUILD/.vfio-dfl-opts"
+	stage_end
+fi
+
+# 4. Build only the system emulator.
+stage_begin build-qemu
+ninja -C "$QEMU_BUILD" -j "$JOBS" qemu-system-x86_64 >&2 || die "build failed"
+stage_end
+echo "$stamp" > "$QEMU_BUILD/.vfio-dfl-stamp"
+echo "$BIN"

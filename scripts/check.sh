@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: install what is missing, fetch the base, apply the series,
+# run the per-patch gates, build the test kernel, QEMU with the DFL card
+# model and the test programs, then run every guest test in the VM.
+# Prints stage timings and ends with "N passed, N failed[, N skipped]".
+source "$(dirname "$0")/lib.sh"
+set +e
+
+PASSED=0 FAILED=0 SKIPPED=0
+LOGDIR=${CHECK_LOG_DIR:-$CACHE/check-logs}
+rm -rf "$LOGDIR"
+mkdir -p "$LOGDIR"
+T_ALL=$(date +%s)
+
+record() { # record pass|fail|skip NAME
+	case $1 in
+	pass) PASSED=$((PASSED + 1)); echo "PASS: $2" ;;
+	fail) FAILED=$((FAILED + 1)); echo "FAIL: $2" ;;
+	skip) SKIPPED=$((SKIPPED + 1)); echo "SKIP: $2" ;;
+	esac
+}
+timing() { echo "stage $1: $2s"; }
+stage() { # stage NAME CMD...: run a setup step; a failure is fatal
+	local t0=$(date +%s) name=$1
+	shift
+	echo "== stage $name"
+	"$@" > "$LOGDIR/stage-$name.log" 2>&1
+	local rc=$?
+	tail -n 3 "$LOGDIR/stage-$name.log" | sed 's/^/   /'
+	timing "$name" $(( $(date +%s) - t0 ))
+	if [ $rc -ne 0 ]; then
+		record fail "stage $name (see $LOGDIR/stage-$name.log)"
+		finish
+	fi
+}
+finish() {
+	timing total $(( $(date +%s) - T_ALL ))
+	if [ $SKIPPED -gt 0 ]; then
+		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+	else
+		echo "$PASSED passed, $FAILED failed"
+	fi
+	[ $FAILED -eq 0 ] && [ $PASSED -gt 0 ]
+	exit $?
+}
+
+# run_guest NAME SCRIPT [vm.py options...]: boot, run, count TAP results.
+run_guest() {
+	local name=$1 script=$2 t0=$(date +%s)
+	shift 2
+	local log=$LOGDIR/guest-$name.log
+	echo "== guest $name"
+	"$TOP/scripts/vm.py" --qemu "$QEMU" ${QEMU_FW:+--firmware "$QEMU_FW"} \
+		--log-dir "$LOGDIR/vm-$name" "$@" "$script" > "$log" 2>&1
+	local rc=$? n=0 l
+	while IFS= read -r l; do
+		case $l in
+		"ok "*"# SKIP"*) record skip "$name: ${l#ok }"; n=$((n + 1)) ;;
+		"ok "*) record pass "$name: ${l#ok }"; n=$((n + 1)) ;;
+		"not ok "*) record fail "$name: ${l#not ok }"; n=$((n + 1)) ;;
+		"#"*|"vm: FAIL"*) echo "   $l" ;;
+		esac
+	done < "$log"
+	if [ $rc -ne 0 ]; then
+		record fail "$name: VM run exit status $rc (see $log)"
+		grep '^vm:' "$log" | sed 's/^/   /'
+	elif [ $n -eq 0 ]; then
+		record fail "$name: no TAP results (see $log)"
+	fi
+	timing "guest-$name" $(( $(date +%s) - t0 ))
+}
+
+stage deps "$TOP/scripts/install-deps.sh"
+stage base "$TOP/scripts/fetch-base.sh"
+grep -h '^base:' "$LOGDIR/stage-base.log"
+
+# The series applies on the base (git am, patch by patch).
+t0=$(date +%s)
+if "$TOP/scripts/worktree.sh" > "$LOGDIR/worktree.log" 2>&1; then
+	record pass "series applies on base: $(tail -n1 "$LOGDIR/worktree.log")"
+else
+	record fail "series applies on base: $(grep ERROR "$LOGDIR/worktree.log")"
+	finish
+fi
+timing worktree $(( $(date +%s) - t0 ))
+
+# Per-patch static gates.
+t0=$(date +%s)
+"$TOP/scripts/gates.sh" > "$LOGDIR/gates.log" 2>&1
+grc=$?
+ngates=0
+while IFS= read -r l; do
+	case $l in
+	PASS\ *) record pass "gate ${l#PASS }"; ngates=$((ngates + 1)) ;;
+	FAIL\ *) record fail "gate ${l#FAIL }"; ngates=$((ngates + 1)) ;;
+	SKIP\ *) record skip "gate ${l#SKIP }"; ngates=$((ngates + 1)) ;;
+	esac
+done < "$LOGDIR/gates.log"
+if [ $ngates -eq 0 ]; then
+	if [ $grc -eq 0 ] && grep -q 'series is empty' "$LOGDIR/gates.log"; then
+		record pass "gates run (series is empty)"
+	else
+		record fail "gates produced no result (see $LOGDIR/gates.log)"
+	fi
+fi
+timing gates $(( $(date +%s) - t0 ))
+
+stage kernel "$TOP/scripts/build-kernel.sh"
+grep -h '^kernel:' "$LOGDIR/stage-kernel.log"
+if [ -f "$TOP/qemu/dfl-card.c" ]; then
+	stage qemu "$TOP/scripts/build-qemu.sh"
+	QEMU=$(tail -n1 "$LOGDIR/stage-qemu.log")
+	QEMU_FW=${QEMU_FW:-}
+	CARD_OPT=()
+else
+	QEMU=${QEMU:-qemu-system-x86_64}
+	CARD_OPT=(--card none)
+fi
+stage progs "$TOP/scripts/build-progs.sh"
+stage initramfs "$TOP/scripts/mkinitramfs.sh"
+
+# The harness itself: a failing guest script must fail the run.
+t0=$(date +%s)
+"$TOP/scripts/vm.py" --qemu "$QEMU" "${CARD_OPT[@]}" --log-dir "$LOGDIR/vm-harness" \
+	"$TOP/tests/guest/harness-must-fail.sh" > "$LOGDIR/guest-harness.log" 2>&1
+hrc=$?
+if [ $hrc -eq 3 ] && grep -q 'about to fail deliberately' "$LOGDIR/guest-harness.log"; then
+	record pass "harness reports a failing guest script (exit status 3 propagated)"
+else
+	record fail "harness self-test: expected exit 3, got $hrc (see $LOGDIR/guest-harness.log)"
+fi
+timing guest-harness $(( $(date +%s) - t0 ))
+
+for t in "$TOP"/tests/guest/[0-9][0-9]-*.sh; do
+	name=$(basename "$t" .sh)
+	opts=("${CARD_OPT[@]}")
+	# A test may ask for VM options in a "# vm:" header line.
+	read -r -a extra < <(sed -n 's/^# vm: //p' "$t" | head -n1)
+	[ ${#CARD_OPT[@]} -eq 0 ] && opts=("${extra[@]}")
+	run_guest "$name" "$t" "${opts[@]}"
+done
+finish

@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make demo`: build everything (idempotent, cached) and boot the VM with
+# the DFL card model to show the kernel's dfl and vfio state.
+source "$(dirname "$0")/lib.sh"
+
+"$TOP/scripts/install-deps.sh"
+"$TOP/scripts/fetch-base.sh"
+"$TOP/scripts/worktree.sh"
+"$TOP/scripts/build-kernel.sh"
+card=()
+if [ -f "$TOP/qemu/dfl-card.c" ]; then
+	QEMU=$("$TOP/scripts/build-qemu.sh" | tail -n1)
+else
+	QEMU=qemu-system-x86_64
+	card=(--card none)
+fi
+"$TOP/scripts/build-progs.sh"
+"$TOP/scripts/mkinitramfs.sh" >/dev/null
+exec "$TOP/scripts/vm.py" --qemu "$QEMU" "${card[@]}" "$TOP/tests/guest/demo.sh"

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Static gates, per patch, in series order, on a scratch tree of the base:
+#   build      make W=1 C=1 on the directories the patch touches (sparse);
+#              uapi headers via `make headers`, selftests via their Makefile
+#   checkpatch scripts/checkpatch.pl --strict
+#   kernel-doc scripts/kernel-doc -none on touched .c/.h files
+# One "PASS|FAIL|SKIP <gate> <patch>" line per patch and gate. Logs go to
+# $CACHE/gates/logs. Exit status 1 if any gate failed.
+source "$(dirname "$0")/lib.sh"
+
+G=$CACHE/gates
+SRC=$G/src
+OBJ=$G/obj
+LOGS=$G/logs
+mkdir -p "$G" "$LOGS"
+rm -f "$LOGS"/*.log
+"$TOP/scripts/fetch-base.sh" >/dev/null
+
+if [ ! -d "$SRC/.git" ]; then
+	git clone -q --shared --no-checkout "$BASE_REPO" "$SRC"
+fi
+git -C "$SRC" fetch -q --tags "$BASE_REPO" pristine
+git -C "$SRC" am --abort >/dev/null 2>&1 || true
+git -C "$SRC" checkout -q -f -B gates base
+git -C "$SRC" reset -q --hard base
+git -C "$SRC" clean -q -fdx
+
+export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$SRC
+K=(make -C "$SRC" O="$OBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc")
+
+patches=$(series_patches)
+if [ -z "$patches" ]; then
+	echo "gates: series is empty, nothing to check"
+	exit 0
+fi
+
+failed=0
+result() { # result STATUS GATE PATCH [detail]
+	echo "$1 $2 $3${4:+ ($4)}"
+	[ "$1" = FAIL ] && failed=1
+	return 0
+}
+
+for p in $patches; do
+	log_base=$LOGS/${p%.patch}
+	if ! git -C "$SRC" am -q "$SERIES_DIR/$p" > "$log_base.am.log" 2>&1; then
+		result FAIL apply "$p" "see $log_base.am.log"
+		git -C "$SRC" am --abort >/dev/null 2>&1 || true
+		break
+	fi
+	files=$(git -C "$SRC" diff --name-only --diff-filter=d HEAD~1 HEAD)
+
+	# --- build ---------------------------------------------------------
+	# Configure for this point of the series: our fragments onto
+	# allnoconfig (symbols a later patch adds are simply unknown here).
+	cat "$TOP"/config/*.config > "$G/fragment.config"
+	"${K[@]}" -s KCONFIG_ALLCONFIG="$G/fragment.config" allnoconfig > "$log_base.build.log" 2>&1
+	dirs=() hdrs=0 selftests=()
+	for f in $files; do
+		case $f in
+		Documentation/*|MAINTAINERS) ;;
+		tools/testing/selftests/*) d=${f#tools/testing/selftests/}; selftests+=("${d%%/*}") ;;
+		include/uapi/*) hdrs=1 ;;
+		include/*) ;;
+		*.c|*.h|*/Makefile|*/Kconfig|*/Kbuild) dirs+=("$(dirname "$f")/") ;;
+		esac
+	done
+	mapfile -t dirs < <(printf '%s\n' "${dirs[@]}" | sort -u | sed '/^$/d')
+	mapfile -t selftests < <(printf '%s\n' "${selftests[@]}" | sort -u | sed '/^$/d')
+	if [ ${#dirs[@]} -eq 0 ] && [ $hdrs = 0 ] && [ ${#selftests[@]} -eq 0 ]; then
+		result SKIP build "$p" "touches nothing buildable"
+	else
+		ok=1
+		"${K[@]}" -s prepare >> "$log_base.build.log" 2>&1 || ok=0
+		if [ $hdrs = 1 ] || [ ${#selftests[@]} -gt 0 ]; then
+			"${K[@]}" -s headers >> "$log_base.build.log" 2>&1 || ok=0
+		fi
+		if [ ${#dirs[@]} -gt 0 ]; then
+			"${K[@]}" W=1 C=1 "${dirs[@]}" >> "$log_base.build.log" 2>&1 || ok=0
+		fi
+		for t in "${selftests[@]}"; do
+			make -C "$SRC/tools/testing/selftests/$t" OUTPUT="$OBJ/selftests/$t" \
+				KHDR_INCLUDES="-isystem $OBJ/usr/include" >> "$log_base.build.log" 2>&1 || ok=0
+		done
+		# Warnings (compiler or sparse) in any file this patch touches.
+		nwarn=0
+		for f in $files; do
+			n=$(grep -cE "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error)" "$log_base.build.log" || true)
+			nwarn=$((nwarn + n))
+		done
+		if [ $ok = 0 ]; then
+			result FAIL build "$p" "build failed, see $log_base.build.log"
+		elif [ $nwarn -gt 0 ]; then
+			result FAIL build "$p" "$nwarn warning(s) in touched files, see $log_base.build.log"
+		else
+			result PASS build "$p" "W=1 C=1: ${dirs[*]}${selftests:+ selftests: ${selftests[*]}}"
+		fi
+	fi
+
+	# --- checkpatch ------------------------------------------------------
+	if (cd "$SRC" && scripts/checkpatch.pl --strict -q "$SERIES_DIR/$p") > "$log_base.checkpatch.log" 2>&1; then
+		result PASS checkpatch "$p"
+	else
+		result FAIL checkpatch "$p" "$(grep -m1 '^total:' "$log_base.checkpatch.log" || echo "see $log_base.checkpatch.log")"
+	fi
+
+	# --- kernel-doc ------------------------------------------------------
+	kd=()
+	for f in $files; do
+		case $f in tools/*) ;; *.c|*.h) kd+=("$f") ;; esac
+	done
+	if [ ${#kd[@]} -eq 0 ]; then
+		result SKIP kernel-doc "$p" "no C files touched"
+	elif (cd "$SRC" && scripts/kernel-doc -none "${kd[@]}") > "$log_base.kernel-doc.log" 2>&1 &&
+	     ! grep -qi "warning" "$log_base.kernel-doc.log"; then
+		result PASS kernel-doc "$p"
+	else
+		result FAIL kernel-doc "$p" "see $log_base.kernel-doc.log"
+	fi
+done
+exit $failed

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the vfio-dfl harness scripts. Sourced, not run.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Everything downloaded or built lives outside the repo so that fresh
+# clones (CI) reuse it; override with VFIO_DFL_CACHE.
+CACHE=${VFIO_DFL_CACHE:-/var/cache/vfio-dfl}
+SERIES_DIR=$TOP/series
+WORKTREE=${VFIO_DFL_WORKTREE:-$TOP/linux}
+BASE_REPO=$CACHE/base/linux
+KBUILD_OUT=$CACHE/kbuild
+KERNEL_OUT=$CACHE/kernel
+JOBS=${JOBS:-$(nproc)}
+
+# The one identity every patch is authored and signed off by.
+PROJECT_NAME="vfio-dfl developers"
+PROJECT_EMAIL="vfio-dfl@example.org"
+export GIT_AUTHOR_NAME="$PROJECT_NAME" GIT_AUTHOR_EMAIL="$PROJECT_EMAIL"
+export GIT_COMMITTER_NAME="$PROJECT_NAME" GIT_COMMITTER_EMAIL="$PROJECT_EMAIL"
+
+log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+
+# Patches of the series in their explicit order (series/series).
+series_patches() {
+	[ -f "$SERIES_DIR/series" ] || return 0
+	grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES_DIR/series" || true
+}
+
+# The apt mirror serving Debian's main archive, read from the system's
+# own apt sources (deb822 or one-line format). Never hard-coded.
+debian_mirror() {
+	local codename uri
+	codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+	uri=$(awk -v cn="$codename" '
+		/^URIs:/ { u = $2 }
+		/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == cn) { print u; exit } }
+		/^[[:space:]]*$/ { u = "" }' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
+	if [ -z "$uri" ]; then
+		uri=$(awk -v cn="$codename" '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { if ($(i + 1) == cn) { print $i; exit } } }' \
+			/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n1)
+	fi
+	[ -n "$uri" ] || die "no Debian mirror for '$codename' in the system's apt sources"
+	echo "$uri"
+}
+
+# apt-get/apt-cache with a private state directory and one sources line.
+# $1 = state dir, $2 = sources.list line; the rest are apt arguments.
+private_apt() {
+	local dir=$1 line=$2 tool=$3
+	shift 3
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	printf '%s\n' "$line" > "$dir/sources.list"
+	touch "$dir/status"
+	"$tool" -o Dir::Etc::SourceList="$dir/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" \
+		-o Dir::State::status="$dir/status" -o Debug::NoLocking=1 \
+		-o APT::Sandbox::User=root "$@"
+}
+
+# Stage timing for CI logs.
+stage_begin() { STAGE_NAME=$1; STAGE_T0=$(date +%s); log "stage '$1' begins"; }
+stage_end() { log "stage '$STAGE_NAME' took $(( $(date +%s) - STAGE_T0 ))s"; }

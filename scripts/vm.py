@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot the test kernel under QEMU (TCG) and run one guest script.
+
+The guest script's output (guest ttyS1) is streamed to stdout; its exit
+status becomes ours. The full kernel log (guest ttyS0) is saved in the log
+directory. The run fails if the kernel log shows a splat (KASAN, lockdep,
+WARNING, BUG, Oops, hung task, ...) or if the boot exceeds the timeout.
+Guest lines of the form @@QMP {json}@@ are executed on the QMP socket and
+the reply is written back to the guest on ttyS1 (tests/guest/lib/qmp).
+"""
+import argparse
+import gzip
+import json
+import os
+import re
+import select
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.environ.get("VFIO_DFL_CACHE", "/var/cache/vfio-dfl")
+
+SPLATS = [
+    r"BUG: ", r"KASAN", r"WARNING:", r"Oops", r"kernel BUG at",
+    r"Kernel panic", r"general protection fault", r"UBSAN:",
+    r"INFO: task .* blocked for more than", r"possible circular locking",
+    r"possible recursive locking", r"inconsistent lock state",
+    r"INFO: trying to register non-static key", r"nobody cared",
+    r"unreferenced object 0x", r"Call Trace:", r"KFENCE: ",
+    r"ODEBUG: ", r"list_add corruption", r"list_del corruption",
+]
+SPLAT_RE = re.compile("|".join(SPLATS))
+
+
+def cpio_newc(entries):
+    """entries: list of (name, mode, data). Returns a newc archive."""
+    out = bytearray()
+    ino = 1
+    for name, mode, data in entries + [("TRAILER!!!", 0, b"")]:
+        nb = name.encode() + b"\0"
+        hdr = "070701" + "".join("%08X" % v for v in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out += hdr.encode() + nb
+        out += b"\0" * ((4 - len(out) % 4) % 4)
+        out += data
+        out += b"\0" * ((4 - len(out) % 4) % 4)
+        ino += 1
+    return bytes(out)
+
+
+class QMP:
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.connect(path)
+        self.f = self.sock.makefile("rwb")
+        json.loads(self.f.readline())  # greeting
+        self.cmd({"execute": "qmp_capabilities"})
+
+    def cmd(self, obj):
+        self.f.write(json.dumps(obj).encode() + b"\n")
+        self.f.flush()
+        while True:
+            r = json.loads(self.f.readline())
+            if "return" in r or "error" in r:
+                return r
+
+
+def qemu_cmdline(a, d, initrd):
+    cmd = [a.qemu, "-machine", "q35,accel=tcg", "-cpu", "max", "-smp", str(a.smp),
+           "-m", a.mem, "-nographic", "-no-reboot", "-nodefaults",
+           "-kernel", a.kernel, "-initrd", initrd,
+           "-append", "console=ttyS0,115200 panic=-1 intel_iommu=on "
+                      "iommu.strict=1 hung_task_panic=0 " + a.append,
+           "-device", "intel-iommu",
+           "-serial", "file:" + os.path.join(d, "kernel.log"),
+           "-chardev", "socket,id=ctl,path=%s,server=on,wait=on" % os.path.join(d, "ctl.sock"),
+           "-device", "isa-serial,chardev=ctl,index=1",
+           "-qmp", "unix:%s,server=on,wait=off" % os.path.join(d, "qmp.sock")]
+    for L in a.firmware:
+        cmd += ["-L", L]
+    for i in range(a.root_ports):
+        cmd += ["-device", "pcie-root-port,id=rp%d,chassis=%d,slot=%d,bus=pcie.0"
+                % (i + 1, i + 1, i + 1)]
+    # Cards: "-card rpN" puts a card (id cardN) on that root port.
+    for i, port in enumerate(a.card):
+        cmd += ["-device", "%s,id=card%d,bus=%s" % (a.card_device, i, port)]
+    return cmd + a.qemu_arg
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("script", help="guest script (run by busybox sh as /guest/run)")
+    p.add_argument("args", nargs="*", help="arguments for the guest script")
+    p.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-x86_64"))
+    p.add_argument("--kernel", default=os.path.join(CACHE, "kernel", "bzImage"))
+    p.add_argument("--initrd", default=os.path.join(CACHE, "initramfs", "base.cpio.gz"))
+    p.add_argument("--timeout", type=int, default=int(os.environ.get("VM_TIMEOUT", "300")))
+    p.add_argument("--smp", type=int, default=2)
+    p.add_argument("--mem", default="2G")
+    p.add_argument("--append", default="", help="extra kernel command line")
+    p.add_argument("--root-ports", type=int, default=2)
+    p.add_argument("--card", action="append", default=None,
+                   help="root port for a DFL card (repeat for more cards); 'none' for no card")
+    p.add_argument("--card-device", default="dfl-card")
+    p.add_argument("--firmware", action="append", default=[],
+                   help="QEMU -L directory (repeatable)")
+    p.add_argument("--qemu-arg", action="append", default=[])
+    p.add_argument("--log-dir", default=os.environ.get("VM_LOG_DIR"))
+    p.add_argument("--allow-splat", action="store_true",
+                   help="do not fail on kernel splats (debugging only)")
+    a = p.parse_args()
+    if a.card is None:
+        a.card = os.environ.get("VM_CARDS", "rp1").split(",")
+    a.card = [c for c in a.card if c and c != "none"]
+
+    d = a.log_dir or tempfile.mkdtemp(prefix="vfio-dfl-vm.")
+    os.makedirs(d, exist_ok=True)
+    for f in ("kernel.log", "ctl.sock", "qmp.sock"):
+        try:
+            os.unlink(os.path.join(d, f))
+        except FileNotFoundError:
+            pass
+    with open(a.script, "rb") as f:
+        script = f.read()
+    extra = cpio_newc([("guest", 0o40755, b""), ("guest/run", 0o100755, script),
+                       ("guest/args", 0o100644, " ".join(a.args).encode())])
+    initrd = os.path.join(d, "initrd.cpio.gz")
+    with open(a.initrd, "rb") as src, open(initrd, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+        dst.write(gzip.compress(extra, 1))
+
+    cmd = qemu_cmdline(a, d, initrd)
+    with open(os.path.join(d, "qemu-cmdline"), "w") as f:
+        f.write(" ".join(cmd) + "\n")
+    qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=open(os.path.join(d, "qemu.out"), "wb"),
+                            stderr=subprocess.STDOUT)
+    deadline = time.time() + a.timeout
+    ctl = None
+    while ctl is None:
+        if qemu.poll() is not None or time.time() > deadline:
+            sys.stdout.write(open(os.path.join(d, "qemu.out")).read())
+            print("vm: QEMU did not start (see %s)" % d)
+            return 1
+        try:
+            ctl = socket.socket(socket.AF_UNIX)
+            ctl.connect(os.path.join(d, "ctl.sock"))
+        except OSError:
+            ctl = None
+            time.sleep(0.1)
+    qmp = None
+    rc = None
+    buf = b""
+    timed_out = False
+    while True:
+        if time.time() > deadline:
+            timed_out = True
+            break
+        r, _, _ = select.select([ctl], [], [], 0.5)
+        if not r:
+            if qemu.poll() is not None:
+                break
+            continue
+        data = ctl.recv(65536)
+        if not data:
+            break
+        buf += data
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            text = line.decode(errors="replace").rstrip("\r")
+            m = re.match(r"^@@QMP (.*)@@$", text)
+            if m:
+                if qmp is None:
+                    qmp = QMP(os.path.join(d, "qmp.sock"))
+                try:
+                    reply = qmp.cmd(json.loads(m.group(1)))
+                except (ValueError, OSError) as e:
+                    reply = {"error": {"desc": str(e)}}
+                ctl.sendall(json.dumps(reply).encode() + b"\n")
+                continue
+            m = re.match(r"^@@EXIT (\d+)@@$", text)
+            if m:
+                rc = int(m.group(1))
+                continue
+            if text.startswith("@@BOOTED"):
+                print("vm: guest booted " + text[9:-2], flush=True)
+                continue
+            print(text, flush=True)
+    try:
+        qemu.wait(timeout=max(1, min(30, deadline - time.time())))
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    if qemu.poll() is None:
+        qemu.kill()
+        qemu.wait()
+
+    klog = open(os.path.join(d, "kernel.log"), errors="replace").read()
+    splats = [l for l in klog.splitlines() if SPLAT_RE.search(l)]
+    print("vm: kernel log saved in %s" % os.path.join(d, "kernel.log"))
+    status = rc if rc is not None else 1
+    if timed_out:
+        print("vm: FAIL: timeout after %ds" % a.timeout)
+        status = 124
+    elif rc is None:
+        print("vm: FAIL: guest ended without an exit status (crash or panic?)")
+        print("\n".join(klog.splitlines()[-40:]))
+    if splats and not a.allow_splat:
+        print("vm: FAIL: kernel log shows %d splat line(s):" % len(splats))
+        for l in splats[:20]:
+            print("vm:   " + l)
+        status = status or 1
+    print("vm: guest exit status %s" % (rc if rc is not None else "none"))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

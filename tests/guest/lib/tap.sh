@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# Minimal TAP for guest scripts: source it, call plan-free helpers, end
+# with tap_done (prints the plan and returns non-zero if anything failed).
+TAP_N=0
+TAP_FAIL=0
+
+ok() { # ok NAME CMD...: passes if CMD succeeds
+	local name=$1
+	shift
+	TAP_N=$((TAP_N + 1))
+	if "$@" > /tmp/tap.out 2>&1; then
+		echo "ok $TAP_N - $name"
+	else
+		echo "not ok $TAP_N - $name"
+		sed 's/^/# /' /tmp/tap.out | tail -n 20
+		TAP_FAIL=$((TAP_FAIL + 1))
+	fi
+}
+
+# eq NAME EXPECTED ACTUAL
+eq() {
+	TAP_N=$((TAP_N + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $TAP_N - $1"
+	else
+		echo "not ok $TAP_N - $1"
+		echo "#   expected: '$2'"
+		echo "#   got:      '$3'"
+		TAP_FAIL=$((TAP_FAIL + 1))
+	fi
+}
+
+skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP $2"; }
+diag() { echo "# $*"; }
+
+# Kernel log lines since the last mark (for per-test splat checks).
+dmesg_mark() { dmesg | wc -l > /tmp/dmesg.mark; }
+dmesg_new() { dmesg | tail -n +$(( $(cat /tmp/dmesg.mark 2>/dev/null || echo 0) + 1 )); }
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	local t=$(( $1 * 10 ))
+	shift
+	while [ $t -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+tap_done() {
+	echo "1..$TAP_N"
+	[ $TAP_FAIL -eq 0 ]
+}
