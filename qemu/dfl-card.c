@@ -23,8 +23,10 @@
  * read or write the addressed bytes of it (a narrow write to a register
  * with side effects acts with the bytes not written taken as 0, see
  * dfl_card_reg_write()).  Reads have no side effects.  Offsets that are
- * not a register read as 0 and ignore writes.  Misaligned accesses are
- * rejected by the memory core (reads return 0, writes are dropped).
+ * not a register read as 0 and ignore writes.  Misaligned CPU accesses
+ * are rejected by the memory core (reads return 0, writes are dropped);
+ * QEMU-internal accessors (qtest, gdbstub, DMA) split them into naturally
+ * aligned pieces instead.
  */
 
 #include "qemu/osdep.h"

@@ -47,6 +47,12 @@ tar -xf "$CACHE/base/x/usr/src/$PKG.tar.xz" -C "$CACHE/base/x"
 mv "$CACHE/base/x/$PKG" "$BASE_REPO"
 rm -rf "$CACHE/base/x"
 
+# Debian's packaging appends "/*" + "!/debian/" to .gitignore, which
+# would hide every new file of the series from git. Drop that block: it
+# is not part of the kernel tree the patches are for.
+sed -i '/^# Debian packaging: ignore everything/,$d' "$BASE_REPO/.gitignore"
+sed -i '${/^#$/d}' "$BASE_REPO/.gitignore"
+
 # A deterministic commit: same package version, same commit id anywhere.
 log "creating base commit"
 cd "$BASE_REPO"

@@ -12,7 +12,7 @@ if [ ! -d "$WORKTREE/.git" ]; then
 	git clone -q --shared --no-checkout "$BASE_REPO" "$WORKTREE"
 	git -C "$WORKTREE" checkout -q -B series base
 else
-	git -C "$WORKTREE" fetch -q --tags "$BASE_REPO" pristine
+	git -C "$WORKTREE" fetch -q -f "$BASE_REPO" +refs/tags/base:refs/tags/base
 	if [ "${FORCE:-0}" != 1 ]; then
 		[ -z "$(git -C "$WORKTREE" status --porcelain --untracked-files=no)" ] ||
 			die "$WORKTREE has uncommitted changes; commit and run 'make export', or FORCE=1"

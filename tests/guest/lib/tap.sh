@@ -53,3 +53,8 @@ tap_done() {
 	echo "1..$TAP_N"
 	[ $TAP_FAIL -eq 0 ]
 }
+
+# No kernel splat since dmesg_mark.
+no_new_splat() {
+	! dmesg_new | grep -E 'BUG:|WARNING:|KASAN|UBSAN|circular locking|Oops|nobody cared'
+}

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+# The DFL card model on the unmodified kernel path: dfl-pci, dfl-fme,
+# dfl-afu, the dfl_dev devices, uio_dfl (the baseline), MSI-X through
+# vfio-pci on the whole card, and PCIe hot-unplug / hot-plug.
+# vm: --card rp1
+. /usr/bin/tap.sh
+. /usr/bin/dfl.sh
+
+bdf=$(dfl_card_bdf)
+ok "card found on PCI ($bdf)" test -n "$bdf"
+P=/sys/bus/pci/devices/$bdf
+eq "dfl-pci binds the card" dfl-pci "$(driver_of "$P")"
+eq "card has an IOMMU group" yes "$([ -L "$P/iommu_group" ] && echo yes)"
+ok "dfl-fme probed" sh -c 'ls /sys/bus/platform/drivers/dfl-fme/ | grep -q "^dfl-fme\."'
+ok "dfl-afu probed (dfl-port)" sh -c 'ls /sys/bus/platform/drivers/dfl-port/ | grep -q "^dfl-port\."'
+eq "dfl_dev count" "$DFL_NR_FEATURES" "$(dfl_dev_count)"
+for f in $DFL_FEATURES; do
+	t=$(feature_field "$f" 1) id=$(feature_field "$f" 2)
+	ok "dfl_dev for type $t feature $id exists" test -n "$(dfl_dev_by_id "$t" "$id")"
+done
+
+# uio_dfl baseline: its four ids bind, and /dev/uioN shows the DFH.
+modprobe uio_dfl
+for f in $DFL_FEATURES; do
+	t=$(feature_field "$f" 1) id=$(feature_field "$f" 2)
+	rev=$(feature_field "$f" 3) dfh=$(feature_field "$f" 6)
+	case "$t:$id" in 0:0x10|0:0x15|0:0x23|1:0x14) ;; *) continue ;; esac
+	dev=$(dfl_dev_by_id "$t" "$id")
+	eq "uio_dfl binds $dev (type $t feature $id)" uio_dfl "$(driver_of /sys/bus/dfl/devices/$dev)"
+	uio=$(ls /sys/bus/dfl/devices/$dev/uio 2>/dev/null | sed 's/^uio//')
+	val=$(uio-dfh "$uio")
+	eq "uio$uio DFH of feature $id" "$dfh" "$val"
+	eq "uio$uio DFH revision of feature $id" "$rev" "$(printf '0x%x' $(( (val >> 12) & 0xf )))"
+done
+
+# MSI-X: the whole card on vfio-pci, doorbell -> eventfd, exactly N events.
+echo "$bdf" > /sys/bus/pci/drivers/dfl-pci/unbind
+eq "unbinding dfl-pci removes every dfl_dev" 0 "$(dfl_dev_count)"
+modprobe vfio-pci
+echo vfio-pci > "$P/driver_override"
+echo "$bdf" > /sys/bus/pci/drivers_probe
+eq "vfio-pci binds the card" vfio-pci "$(driver_of "$P")"
+for v in $(seq "$DFL_F23_MSIX_START" $((DFL_F23_MSIX_START + DFL_F23_MSIX_NUM - 1))); do
+	ok "MSI-X vector $v: 20 doorbell writes -> exactly 20 eventfd events" \
+		vfio-pci-msix "$bdf" "$v" $((DFL_F23_OFST + DFL_F23_DOORBELL)) 20
+done
+echo "$bdf" > /sys/bus/pci/drivers/vfio-pci/unbind
+echo > "$P/driver_override"
+echo "$bdf" > /sys/bus/pci/drivers_probe
+eq "dfl-pci rebinds the card" dfl-pci "$(driver_of "$P")"
+eq "dfl_dev devices are back" "$DFL_NR_FEATURES" "$(dfl_dev_count)"
+
+# Hot-unplug and hot-plug through QMP on the pcie-root-port.
+ok "QMP device_del card0" qmp '{"execute":"device_del","arguments":{"id":"card0"}}'
+ok "card leaves PCI within 30 s" wait_for 30 sh -c "! test -e $P"
+eq "no dfl_dev left after unplug" 0 "$(dfl_dev_count)"
+ok "QMP device_add card0" qmp '{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card0","bus":"rp1"}}'
+ok "card is back on PCI within 30 s" wait_for 30 sh -c "test -n \"\$(. /usr/bin/dfl.sh; dfl_card_bdf)\""
+ok "dfl_dev devices are back after hot-plug" wait_for 30 sh -c "[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
+bdf=$(dfl_card_bdf)
+eq "dfl-pci binds the hot-plugged card" dfl-pci "$(driver_of /sys/bus/pci/devices/$bdf)"
+tap_done

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+# driver_override on the dfl bus (patch "fpga: dfl: add driver_override
+# support"): sysfs semantics, binding uio_dfl to a feature outside its
+# table, "none", driverctl, a concurrency stress, and the KUnit test.
+# vm: --card rp1
+. /usr/bin/tap.sh
+. /usr/bin/dfl.sh
+
+modprobe uio_dfl
+# A feature uio_dfl does not list (0x30, not page aligned) and one it does.
+unl=$(dfl_dev_by_id 0 0x30)
+lst=$(dfl_dev_by_id 0 0x10)
+U=/sys/bus/dfl/devices/$unl
+L=/sys/bus/dfl/devices/$lst
+ok "unlisted feature 0x30 is $unl, listed 0x10 is $lst" test -n "$unl" -a -n "$lst"
+ok "driver_override attribute exists" test -f "$U/driver_override"
+eq "initial value" "(null)" "$(cat "$U/driver_override")"
+eq "unlisted feature starts unbound" none "$(driver_of "$U")"
+
+echo uio_dfl > "$U/driver_override"
+eq "read back after set (newline stripped)" uio_dfl "$(cat "$U/driver_override")"
+printf 'uio_dfl' > "$U/driver_override"
+eq "read back after set without newline" uio_dfl "$(cat "$U/driver_override")"
+long=$(head -c 4095 /dev/zero | tr '\0' a)
+ok "a 4095-byte value is rejected" sh -c "! printf '%s' $long > $U/driver_override"
+eq "old value kept after the rejected write" uio_dfl "$(cat "$U/driver_override")"
+ok "a 4094-byte value is accepted" sh -c "printf '%s' ${long%a} > $U/driver_override"
+eq "4094-byte value reads back" 4094 "$(tr -d '\n' < "$U/driver_override" | wc -c)"
+echo > "$U/driver_override"
+eq "empty write clears" "(null)" "$(cat "$U/driver_override")"
+echo uio_dfl > "$U/driver_override"
+eq "writing does not bind by itself" none "$(driver_of "$U")"
+
+# Override to uio_dfl binds a feature outside its table; DFH through uio.
+echo "$unl" > /sys/bus/dfl/drivers_probe
+eq "uio_dfl binds unlisted feature 0x30 by override" uio_dfl "$(driver_of "$U")"
+uio=$(ls "$U/uio" 2>/dev/null | sed 's/^uio//')
+for f in $DFL_FEATURES; do
+	[ "$(feature_field "$f" 2)" = 0x30 ] && dfh=$(feature_field "$f" 6)
+done
+eq "uio$uio reads feature 0x30's DFH" "$dfh" "$(uio-dfh "$uio")"
+
+# Unbind, "none": stays unbound; clearing returns to the id table (none).
+echo "$unl" > /sys/bus/dfl/drivers/uio_dfl/unbind
+echo none > "$U/driver_override"
+echo "$unl" > /sys/bus/dfl/drivers_probe 2>/dev/null
+eq "override 'none' keeps the device unbound" none "$(driver_of "$U")"
+echo > "$U/driver_override"
+echo "$unl" > /sys/bus/dfl/drivers_probe 2>/dev/null
+eq "cleared: unlisted feature back to no driver" none "$(driver_of "$U")"
+
+# A listed feature: an override to a missing driver keeps uio_dfl off.
+eq "listed feature 0x10 bound to uio_dfl" uio_dfl "$(driver_of "$L")"
+echo "$lst" > /sys/bus/dfl/drivers/uio_dfl/unbind
+echo no-such-driver > "$L/driver_override"
+echo "$lst" > /sys/bus/dfl/drivers_probe 2>/dev/null
+eq "override to a missing driver leaves it unbound" none "$(driver_of "$L")"
+echo "$lst" > /sys/bus/dfl/drivers/uio_dfl/bind 2>/dev/null
+eq "uio_dfl's bind file cannot take it either" none "$(driver_of "$L")"
+echo > "$L/driver_override"
+echo "$lst" > /sys/bus/dfl/drivers_probe
+eq "cleared: listed feature back to uio_dfl" uio_dfl "$(driver_of "$L")"
+
+# driverctl (Debian's) with --bus dfl.
+ok "driverctl set-override" driverctl --nosave --bus dfl set-override "$unl" uio_dfl
+eq "driverctl set-override binds uio_dfl" uio_dfl "$(driver_of "$U")"
+ok "driverctl list-overrides shows it" sh -c "driverctl --bus dfl list-overrides | grep -qx '$unl uio_dfl'"
+ok "driverctl unset-override" driverctl --nosave --bus dfl unset-override "$unl"
+eq "after unset-override the unlisted feature is unbound" none "$(driver_of "$U")"
+eq "after unset-override no override" "(null)" "$(cat "$U/driver_override")"
+ok "driverctl list-overrides is empty again" sh -c "! driverctl --bus dfl list-overrides 2>/dev/null | grep -q '$unl'"
+
+# Stress: writers race with unbind/bind; bounded iterations.
+dmesg_mark
+for w in uio_dfl none foo; do
+	( i=0; while [ $i -lt 300 ]; do echo $w > "$U/driver_override"; i=$((i + 1)); done ) &
+done
+( i=0; while [ $i -lt 150 ]; do
+	echo "$unl" > /sys/bus/dfl/drivers/uio_dfl/unbind 2>/dev/null
+	echo "$unl" > /sys/bus/dfl/drivers_probe 2>/dev/null
+	i=$((i + 1)); done ) &
+wait
+final=$(cat "$U/driver_override")
+ok "final override '$final' is one that was written" sh -c "case '$final' in uio_dfl|none|foo) true;; *) false;; esac"
+echo "$unl" > /sys/bus/dfl/drivers/uio_dfl/unbind 2>/dev/null
+echo "$unl" > /sys/bus/dfl/drivers_probe 2>/dev/null
+want=none
+[ "$final" = uio_dfl ] && want=uio_dfl
+eq "device ends consistent with the final override" "$want" "$(driver_of "$U")"
+ok "no splat during the stress" no_new_splat
+echo > "$U/driver_override"
+
+kunit_results dfl-bus-test dfl_bus_match
+tap_done

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest tests on the DFL card model (or real hardware: set
+# DFL_PCI_DEV to the card's PCI address to skip the model's ID lookup).
+[ -f /etc/dfl-card-map.sh ] && . /etc/dfl-card-map.sh
+
+# PCI address of the (first) card: by DFL_PCI_DEV or by vendor/device ID.
+dfl_card_bdf() {
+	if [ -n "${DFL_PCI_DEV:-}" ]; then
+		echo "$DFL_PCI_DEV"
+		return
+	fi
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor")" = "$DFL_VENDOR" ] &&
+		   [ "$(cat "$d/device")" = "$DFL_DEVICE" ]; then
+			basename "$d"
+			return
+		fi
+	done
+}
+
+# The dfl_dev.N with the given FIU type and feature id (e.g. 0 0x23).
+dfl_dev_by_id() {
+	for d in /sys/bus/dfl/devices/dfl_dev.*; do
+		[ -e "$d" ] || continue
+		if [ "$(cat "$d/type")" = "0x$(printf %x "$1")" ] &&
+		   [ "$(cat "$d/feature_id")" = "0x$(printf %x "$2")" ]; then
+			basename "$d"
+			return
+		fi
+	done
+}
+
+dfl_dev_count() { ls -d /sys/bus/dfl/devices/dfl_dev.* 2>/dev/null | wc -l; }
+
+# Name of the driver bound to a device path, or "none".
+driver_of() {
+	if [ -L "$1/driver" ]; then
+		basename "$(readlink "$1/driver")"
+	else
+		echo none
+	fi
+}
+
+# Feature fields: feature_field "0:0x23:..." N (1-based, ':'-separated)
+feature_field() { echo "$1" | cut -d: -f"$2"; }
+
+# kunit_results MODULE SUITE: load a KUnit test module and turn each case
+# of SUITE (from debugfs) into one TAP result of ours.
+kunit_results() {
+	local res=/sys/kernel/debug/kunit/$2/results line n=0
+	ok "KUnit module $1 loads" modprobe "$1"
+	if [ ! -f "$res" ]; then
+		eq "KUnit suite $2 has results" present missing
+		return
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"    ok "*|"        ok "*)
+			n=$((n + 1)); eq "kunit $2: ${line#*ok [0-9]* }" ok ok ;;
+		"    not ok "*|"        not ok "*)
+			n=$((n + 1)); eq "kunit $2: ${line#*not ok [0-9]* }" ok "not ok" ;;
+		esac
+	done < "$res"
+	ok "KUnit suite $2 ran cases" test "$n" -gt 0
+	grep -q "^ok [0-9]* $2" "$res" || eq "KUnit suite $2 overall" ok "not ok"
+}
