@@ -28,6 +28,7 @@ mkfifo "$TMP/in" "$TMP/out"
 	-L /usr/share/seabios -L /usr/share/qemu \
 	-device dfl-card,addr=$SLOT <"$TMP/in" >"$TMP/out" 2>"$TMP/err" &
 QPID=$!
+trap 'kill "$QPID" 2>/dev/null; rm -rf "$TMP"' EXIT
 exec 3>"$TMP/in" 4<"$TMP/out"
 
 qt() {  # send one qtest command, print the value of its "OK [value]" reply
@@ -147,7 +148,7 @@ check "F23 doorbell reads 0" 0 "$(rq $((F + DFL_F23_DOORBELL)))"
 C=$DFL_PORT_CTRL_OFST
 check "PORT_CTRL reset" 0 "$(rq $C)"
 wq $C 0x1; check "PORT_CTRL SFTRST+ACK" 0x11 "$(rq $C)"
-wq $C 0x15; check "PORT_CTRL ACK read-only" 0x11 "$(rq $C)"
+wq $C 0x15; check "PORT_CTRL ACK read-only" 0x15 "$(rq $C)"
 wq $C 0x4; check "PORT_CTRL out of reset" 0x4 "$(rq $C)"
 wq $C 0
 
@@ -157,7 +158,8 @@ for o in 0x78 0x7900 0x3fff8 0x42000 0x60000 0x7fff8; do
 	check "unimplemented $o" 0 "$(rq $o)"
 done
 
-exec 3>&-
+exec 3>&- 4<&-
+kill "$QPID" 2>/dev/null || true      # qtest does not quit on EOF
 wait "$QPID" 2>/dev/null || true
 echo "dfl-card check: $checks checks, $fails failed"
 [ $fails -eq 0 ]

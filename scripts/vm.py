@@ -108,8 +108,9 @@ def main():
     p.add_argument("--card", action="append", default=None,
                    help="root port for a DFL card (repeat for more cards); 'none' for no card")
     p.add_argument("--card-device", default="dfl-card")
-    p.add_argument("--firmware", action="append", default=[],
-                   help="QEMU -L directory (repeatable)")
+    p.add_argument("--firmware", action="append", default=None,
+                   help="QEMU -L directory (repeatable); default: Debian's "
+                        "seabios and qemu-system-data directories")
     p.add_argument("--qemu-arg", action="append", default=[])
     p.add_argument("--log-dir", default=os.environ.get("VM_LOG_DIR"))
     p.add_argument("--allow-splat", action="store_true",
@@ -118,6 +119,10 @@ def main():
     if a.card is None:
         a.card = os.environ.get("VM_CARDS", "rp1").split(",")
     a.card = [c for c in a.card if c and c != "none"]
+    if a.firmware is None:
+        # Our QEMU build has no firmware blobs: use Debian's packages.
+        a.firmware = [d for d in ("/usr/share/seabios", "/usr/share/qemu")
+                      if os.path.isdir(d)]
 
     d = a.log_dir or tempfile.mkdtemp(prefix="vfio-dfl-vm.")
     os.makedirs(d, exist_ok=True)
@@ -210,6 +215,7 @@ def main():
     elif rc is None:
         print("vm: FAIL: guest ended without an exit status (crash or panic?)")
         print("\n".join(klog.splitlines()[-40:]))
+        print(open(os.path.join(d, "qemu.out"), errors="replace").read()[-2000:])
     if splats and not a.allow_splat:
         print("vm: FAIL: kernel log shows %d splat line(s):" % len(splats))
         for l in splats[:20]:

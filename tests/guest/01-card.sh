@@ -30,7 +30,7 @@ for f in $DFL_FEATURES; do
 	uio=$(ls /sys/bus/dfl/devices/$dev/uio 2>/dev/null | sed 's/^uio//')
 	val=$(uio-dfh "$uio")
 	eq "uio$uio DFH of feature $id" "$dfh" "$val"
-	eq "uio$uio DFH revision of feature $id" "$rev" "$(printf '0x%x' $(( (val >> 12) & 0xf )))"
+	eq "uio$uio DFH revision of feature $id" "$((rev))" "$(( (val >> 12) & 0xf ))"
 done
 
 # MSI-X: the whole card on vfio-pci, doorbell -> eventfd, exactly N events.

@@ -8,7 +8,8 @@
  *   vfio-pci-msix BDF VECTOR DOORBELL_OFFSET COUNT
  *
  * The doorbell write's value is the vector number (the DFL card model's
- * doorbell fires the MSI-X vector written to it).
+ * doorbell fires the MSI-X vector written to it); the two registers after
+ * the doorbell (count and status in the model) are printed as diagnostics.
  */
 #include <inttypes.h>
 #include <dirent.h>
@@ -17,12 +18,13 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/iommufd.h>
+#include <linux/pci_regs.h>
 #include <linux/vfio.h>
 #include "util.h"
 
 static int open_cdev(const char *bdf)
 {
-	char path[256];
+	char path[512];
 	struct dirent *de;
 	DIR *d;
 
@@ -57,12 +59,14 @@ int main(int argc, char **argv)
 	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
 	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
 	struct vfio_region_info reg = { .argsz = sizeof(reg) };
+	struct vfio_region_info cfg = { .argsz = sizeof(cfg) };
 	char irqbuf[sizeof(struct vfio_irq_set) + sizeof(int)];
 	struct vfio_irq_set *set = (struct vfio_irq_set *)irqbuf;
 	unsigned int vector, count, i;
 	unsigned long long doorbell;
 	uint64_t got = 0, extra;
 	int dev, iommufd, efd, tries;
+	uint16_t cmd;
 	volatile uint64_t *bar;
 
 	if (argc != 5)
@@ -95,6 +99,16 @@ int main(int argc, char **argv)
 	if (bar == MAP_FAILED)
 		die("mmap BAR0");
 
+	/* MSI-X messages are memory writes: the function needs bus mastering. */
+	cfg.index = VFIO_PCI_CONFIG_REGION_INDEX;
+	if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &cfg))
+		die("VFIO_DEVICE_GET_REGION_INFO config");
+	if (pread(dev, &cmd, sizeof(cmd), cfg.offset + PCI_COMMAND) != sizeof(cmd))
+		die("read PCI_COMMAND");
+	cmd |= PCI_COMMAND_MASTER;
+	if (pwrite(dev, &cmd, sizeof(cmd), cfg.offset + PCI_COMMAND) != sizeof(cmd))
+		die("write PCI_COMMAND");
+
 	efd = eventfd(0, EFD_NONBLOCK);
 	if (efd < 0)
 		die("eventfd");
@@ -119,8 +133,9 @@ int main(int argc, char **argv)
 			break;
 	}
 	extra = drain(efd, 500);
-	printf("doorbell writes %u, eventfd events %" PRIu64 ", late extra %" PRIu64 "\n",
-	       count, got, extra);
+	printf("doorbell writes %u, eventfd events %" PRIu64 ", late extra %" PRIu64
+	       " (card: doorbell count %" PRIu64 ", irq status 0x%" PRIx64 ")\n",
+	       count, got, extra, bar[doorbell / 8 + 1], bar[doorbell / 8 + 2]);
 
 	set->flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
 	set->start = 0;
