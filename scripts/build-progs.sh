@@ -19,6 +19,7 @@ for c in "$TOP"/tests/progs/*.c; do
 done
 st=$WORKTREE/tools/testing/selftests/vfio-dfl
 if [ -f "$st/Makefile" ]; then
+	mkdir -p "$OUT/selftests"
 	make -C "$st" OUTPUT="$OUT/selftests" CC=gcc \
 		KHDR_INCLUDES="-isystem $HDR" LDFLAGS=-static
 	n=$((n + 1))

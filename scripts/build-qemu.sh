@@ -21,7 +21,7 @@
 # only has a few.  Run the binary with Debian's firmware packages as
 # search paths, in this order:
 #   -L /usr/share/seabios       bios-256k.bin, vgabios-*.bin  (seabios)
-#   -L /usr/share/ipxe/qemu     efi-*.rom / pxe-*.rom NIC ROMs (ipxe-qemu)
+#   -L /usr/lib/ipxe/qemu       efi-*.rom NIC option ROMs      (ipxe-qemu)
 #   -L /usr/share/qemu          kvmvapic.bin, linuxboot_dma.bin, ... (qemu-system-data)
 # (-L may be repeated; the first directory holding a file wins.)
 # With `-nographic -vga none`, or with NICs given romfile= or `-nic none`,

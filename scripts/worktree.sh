@@ -25,6 +25,10 @@ else
 	git -C "$WORKTREE" reset -q --hard base
 fi
 
+# Commits made by hand in the work tree carry the project identity too.
+git -C "$WORKTREE" config user.name "$PROJECT_NAME"
+git -C "$WORKTREE" config user.email "$PROJECT_EMAIL"
+
 n=0
 for p in $(series_patches); do
 	[ -f "$SERIES_DIR/$p" ] || die "series/series names $p, which does not exist"

@@ -64,3 +64,24 @@ kunit_results() {
 	ok "KUnit suite $2 ran cases" test "$n" -gt 0
 	grep -q "^ok [0-9]* $2" "$res" || eq "KUnit suite $2 overall" ok "not ok"
 }
+
+# bind_to DRIVER DEV: unbind DEV from its driver, override, reprobe.
+bind_to() {
+	local p=/sys/bus/dfl/devices/$2
+	[ -L "$p/driver" ] && echo "$2" > "$p/driver/unbind"
+	echo "$1" > "$p/driver_override"
+	echo "$2" > /sys/bus/dfl/drivers_probe 2>/dev/null
+	return 0
+}
+
+# selftest NAME ENV...: run the vfio-dfl kselftest with ENV, prefixing
+# each TAP result with NAME so results stay distinguishable.
+selftest() {
+	local name=$1 prog=$2
+	shift 2
+	env "$@" "/usr/bin/selftests/$prog" 2>&1 |
+		sed -e "s/^ok [0-9]* /ok $name: /" -e "s/^not ok [0-9]* /not ok $name: /" \
+		    -e '/^1\.\./d' -e '/^TAP version/d'
+}
+
+tainted() { cat /proc/sys/kernel/tainted; }

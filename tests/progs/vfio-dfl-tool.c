@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-dfl-tool: a tiny userspace driver for one vfio-dfl device, used by
+ * the guest tests and `make demo`. The device is a dfl_dev.N bound to
+ * vfio-dfl; it is opened through /dev/vfio/devices/vfioX + iommufd.
+ *
+ *   vfio-dfl-tool info DEV
+ *   vfio-dfl-tool scratch DEV OFFSET VALUE    write 64 bits, read back
+ *   vfio-dfl-tool irq DEV INDEX DOORBELL N    arm INDEX, ring N times
+ *   vfio-dfl-tool hold DEV OFFSET SECONDS     hold fd + mapping + iommufd
+ *                                             until the device is requested
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+#include "util.h"
+
+struct dev {
+	int fd, iommufd;
+	struct vfio_device_info_cap_dfl cap;
+	struct vfio_region_info reg;
+	volatile uint8_t *map;
+};
+
+static void dev_open(struct dev *d, const char *name)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	char path[512], buf[4096];
+	struct vfio_device_info *info = (void *)buf;
+	struct vfio_info_cap_header *h;
+	struct dirent *de;
+	DIR *dir;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(path, sizeof(path), "/sys/bus/dfl/devices/%s/vfio-dev", name);
+	dir = opendir(path);
+	if (!dir)
+		die("%s (is %s bound to vfio-dfl?)", path, name);
+	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4))
+		;
+	if (!de)
+		die("no vfio cdev under %s", path);
+	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
+	closedir(dir);
+	d->fd = open(path, O_RDWR);
+	if (d->fd < 0)
+		die("open %s", path);
+	d->iommufd = open("/dev/iommu", O_RDWR);
+	if (d->iommufd < 0)
+		die("open /dev/iommu");
+	bind.iommufd = d->iommufd;
+	if (ioctl(d->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		die("VFIO_DEVICE_BIND_IOMMUFD");
+	if (ioctl(d->iommufd, IOMMU_IOAS_ALLOC, &ioas))
+		die("IOMMU_IOAS_ALLOC");
+	attach.pt_id = ioas.out_ioas_id;
+	if (ioctl(d->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		die("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+
+	memset(buf, 0, sizeof(buf));
+	info->argsz = sizeof(buf);
+	if (ioctl(d->fd, VFIO_DEVICE_GET_INFO, info))
+		die("VFIO_DEVICE_GET_INFO");
+	for (h = info->cap_offset ? (void *)(buf + info->cap_offset) : NULL; h;
+	     h = h->next ? (void *)(buf + h->next) : NULL)
+		if (h->id == VFIO_DEVICE_INFO_CAP_DFL)
+			memcpy(&d->cap, h, sizeof(d->cap));
+	if (d->cap.header.id != VFIO_DEVICE_INFO_CAP_DFL)
+		die("no VFIO_DEVICE_INFO_CAP_DFL");
+
+	d->reg.argsz = sizeof(d->reg);
+	d->reg.index = 0;
+	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &d->reg))
+		die("VFIO_DEVICE_GET_REGION_INFO");
+	if (d->reg.flags & VFIO_REGION_INFO_FLAG_MMAP) {
+		d->map = mmap(NULL, d->reg.size, PROT_READ | PROT_WRITE,
+			      MAP_SHARED, d->fd, d->reg.offset);
+		if (d->map == MAP_FAILED)
+			die("mmap region 0");
+	}
+}
+
+static void dev_close(struct dev *d)
+{
+	if (d->map)
+		munmap((void *)d->map, d->reg.size);
+	close(d->fd);
+	close(d->iommufd);
+}
+
+static uint64_t rd64(struct dev *d, uint64_t off)
+{
+	uint64_t v;
+
+	if (pread(d->fd, &v, 8, d->reg.offset + off) != 8)
+		die("read offset 0x%" PRIx64, off);
+	return v;
+}
+
+static void wr64(struct dev *d, uint64_t off, uint64_t v)
+{
+	if (pwrite(d->fd, &v, 8, d->reg.offset + off) != 8)
+		die("write offset 0x%" PRIx64, off);
+}
+
+static int set_trigger(struct dev *d, unsigned int index, int efd)
+{
+	char buf[sizeof(struct vfio_irq_set) + sizeof(int)];
+	struct vfio_irq_set *set = (void *)buf;
+
+	set->argsz = sizeof(buf);
+	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	set->index = index;
+	set->start = 0;
+	set->count = 1;
+	memcpy(set->data, &efd, sizeof(efd));
+	return ioctl(d->fd, VFIO_DEVICE_SET_IRQS, set);
+}
+
+static uint64_t wait_event(int efd, int ms)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t v = 0;
+
+	if (poll(&p, 1, ms) == 1 && read(efd, &v, 8) != 8)
+		die("read eventfd");
+	return v;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct dev d;
+
+	if (argc < 3)
+		die("usage: see the comment at the top of %s", __FILE__);
+	dev_open(&d, argv[2]);
+
+	if (!strcmp(argv[1], "info")) {
+		printf("%s: fiu_type %u feature_id 0x%x revision %u dfh_version %u "
+		       "num_feature_irqs %u req_irq_index %u param_size %u "
+		       "region size 0x%llx flags 0x%x%s\n", argv[2],
+		       d.cap.fiu_type, d.cap.feature_id, d.cap.revision,
+		       d.cap.dfh_version, d.cap.num_feature_irqs,
+		       d.cap.req_irq_index, d.cap.param_size,
+		       (unsigned long long)d.reg.size, d.reg.flags,
+		       d.map ? " (mmap)" : "");
+	} else if (!strcmp(argv[1], "scratch") && argc == 5) {
+		uint64_t off = strtoull(argv[3], NULL, 0);
+		uint64_t v = strtoull(argv[4], NULL, 0), r;
+
+		wr64(&d, off, v);
+		r = rd64(&d, off);
+		printf("scratch 0x%" PRIx64 ": wrote 0x%016" PRIx64 ", read 0x%016" PRIx64 "\n",
+		       off, v, r);
+		if (r != v)
+			return 1;
+	} else if (!strcmp(argv[1], "irq") && argc == 6) {
+		unsigned int index = strtoul(argv[3], NULL, 0);
+		uint64_t bell = strtoull(argv[4], NULL, 0), got = 0;
+		unsigned int n = strtoul(argv[5], NULL, 0), i;
+		int efd = eventfd(0, EFD_NONBLOCK);
+
+		if (efd < 0 || set_trigger(&d, index, efd))
+			die("arm IRQ index %u", index);
+		for (i = 0; i < n; i++) {
+			wr64(&d, bell, index);
+			got += wait_event(efd, 2000);
+		}
+		printf("IRQ index %u: %u doorbell writes, %" PRIu64 " eventfd events\n",
+		       index, n, got);
+		if (got != n)
+			return 1;
+	} else if (!strcmp(argv[1], "hold") && argc == 5) {
+		uint64_t off = strtoull(argv[3], NULL, 0);
+		int secs = atoi(argv[4]), efd = eventfd(0, EFD_NONBLOCK);
+		uint64_t n = 0;
+
+		signal(SIGTERM, on_term);
+		if (efd < 0 || set_trigger(&d, d.cap.req_irq_index, efd))
+			die("arm the request index");
+		printf("ready: holding %s (fd, %s, iommufd)\n", argv[2],
+		       d.map ? "mapping" : "no mapping");
+		fflush(stdout);
+		while (!stop && secs-- > 0 && !(n = wait_event(efd, 1000)))
+			;
+		if (stop) {
+			printf("terminated before any request\n");
+			dev_close(&d);
+			return 3;
+		}
+		if (!n) {
+			printf("no request within the timeout\n");
+			return 2;
+		}
+		printf("request received\n");
+		printf("read after request: 0x%016" PRIx64 " (pread)", rd64(&d, off));
+		if (d.map)
+			printf(", 0x%016" PRIx64 " (mapping)",
+			       *(volatile uint64_t *)(d.map + off));
+		printf("\n");
+		dev_close(&d);
+		printf("released\n");
+		fflush(stdout);
+		return 0;
+	} else {
+		die("unknown command %s", argv[1]);
+	}
+	dev_close(&d);
+	return 0;
+}
