@@ -54,7 +54,7 @@ eq "dfl_dev devices are back" "$DFL_NR_FEATURES" "$(dfl_dev_count)"
 ok "QMP device_del card0" qmp '{"execute":"device_del","arguments":{"id":"card0"}}'
 ok "card leaves PCI within 30 s" wait_for 30 sh -c "! test -e $P"
 eq "no dfl_dev left after unplug" 0 "$(dfl_dev_count)"
-ok "QMP device_add card0" qmp '{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card0","bus":"rp1"}}'
+ok "QMP device_add card0" qmp_retry 30 '{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card0","bus":"rp1"}}'
 ok "card is back on PCI within 30 s" wait_for 30 sh -c "test -n \"\$(. /usr/bin/dfl.sh; dfl_card_bdf)\""
 ok "dfl_dev devices are back after hot-plug" wait_for 30 sh -c "[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
 bdf=$(dfl_card_bdf)

@@ -65,10 +65,18 @@ eq "cleared: listed feature back to uio_dfl" uio_dfl "$(driver_of "$L")"
 ok "driverctl set-override" driverctl --nosave --bus dfl set-override "$unl" uio_dfl
 eq "driverctl set-override binds uio_dfl" uio_dfl "$(driver_of "$U")"
 ok "driverctl list-overrides shows it" sh -c "driverctl --bus dfl list-overrides | grep -qx '$unl uio_dfl'"
-ok "driverctl unset-override" driverctl --nosave --bus dfl unset-override "$unl"
+# 0x30 has no id-table driver: driverctl reports that nothing rebinds.
+ok "driverctl unset-override on 0x30 fails saying nothing binds it" sh -c \
+	"! driverctl --nosave --bus dfl unset-override $unl > /tmp/dc.out 2>&1 &&
+	 grep -q 'failed to bind device $unl' /tmp/dc.out"
 eq "after unset-override the unlisted feature is unbound" none "$(driver_of "$U")"
 eq "after unset-override no override" "(null)" "$(cat "$U/driver_override")"
-ok "driverctl list-overrides is empty again" sh -c "! driverctl --bus dfl list-overrides 2>/dev/null | grep -q '$unl'"
+ok "driverctl list-overrides no longer lists it" sh -c "! driverctl --bus dfl list-overrides 2>/dev/null | grep -q '$unl'"
+# A listed feature: "none" keeps it off uio_dfl, unset returns it.
+ok "driverctl set-override none on 0x10" driverctl --nosave --bus dfl set-override "$lst" none
+eq "0x10 unbound with override none" none "$(driver_of "$L")"
+ok "driverctl unset-override on 0x10" driverctl --nosave --bus dfl unset-override "$lst"
+eq "0x10 back on uio_dfl" uio_dfl "$(driver_of "$L")"
 
 # Stress: writers race with unbind/bind; bounded iterations.
 dmesg_mark

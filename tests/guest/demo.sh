@@ -23,3 +23,24 @@ echo "== IOMMU groups"
 for g in /sys/kernel/iommu_groups/*; do
 	echo "group $(basename "$g"): $(ls "$g/devices" | tr '\n' ' ')"
 done
+
+. /usr/bin/dfl.sh
+d=$(dfl_dev_by_id 0 0x23)
+if [ -n "$d" ]; then
+	echo "== vfio-dfl: hand feature 0x23 ($d) to userspace"
+	modprobe vfio-dfl
+	echo "# driverctl --bus dfl set-override $d vfio-dfl"
+	driverctl --nosave --bus dfl set-override "$d" vfio-dfl
+	driverctl --bus dfl list-overrides
+	echo "cdev: /dev/vfio/devices/$(ls /sys/bus/dfl/devices/$d/vfio-dev)"
+	echo "== the DFL capability, read through the cdev + iommufd"
+	vfio-dfl-tool info "$d"
+	echo "== scratch register round trip through the cdev"
+	vfio-dfl-tool scratch "$d" 0x40 0x0123456789abcdef
+	echo "== interrupts: doorbell -> MSI-X -> vfio-dfl -> eventfd"
+	vfio-dfl-tool irq "$d" 0 0x48 3
+	vfio-dfl-tool irq "$d" 1 0x48 3
+	echo "== uio_dfl cannot do that: it has no interrupts, and maps whole pages"
+	driverctl --nosave --bus dfl unset-override "$d"
+	echo "$d now bound to: $(driver_of /sys/bus/dfl/devices/$d)"
+fi

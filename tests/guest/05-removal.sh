@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+# Hot-unplug of the card (QMP device_del) while a userspace driver holds a
+# vfio-dfl device: its fd, a mapping of the registers and an iommufd
+# binding. The process is told through the request eventfd, its calls
+# keep working until it lets go, and the removal then completes.
+# vm: --card rp1
+. /usr/bin/tap.sh
+. /usr/bin/dfl.sh
+
+modprobe vfio-dfl
+d23=$(dfl_dev_by_id 0 0x23)
+bdf=$(dfl_card_bdf)
+bind_to vfio-dfl "$d23"
+eq "0x23 bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d23)"
+vfio-dfl-tool scratch "$d23" 0x40 0x5a5a0000c0ffee00 > /dev/null
+vfio-dfl-tool hold "$d23" 0x40 120 > /tmp/hold.out &
+hold=$!
+ok "a process holds fd, mapping and iommufd of $d23" wait_for 20 grep -q '^ready: .*mapping' /tmp/hold.out
+dmesg_mark
+t0=$(date +%s)
+ok "QMP device_del card0" qmp '{"execute":"device_del","arguments":{"id":"card0"}}'
+wait $hold
+rc=$?
+t1=$(date +%s)
+eq "holder was notified and released (exit 0)" 0 "$rc"
+ok "holder got the request" grep -q '^request received' /tmp/hold.out
+eq "registers still readable until release (pread, mapping)" \
+	"read after request: 0x5a5a0000c0ffee00 (pread), 0x5a5a0000c0ffee00 (mapping)" \
+	"$(grep '^read after request' /tmp/hold.out)"
+ok "notified within 60 s of device_del ($((t1 - t0)) s)" test $((t1 - t0)) -le 60
+ok "card leaves PCI within 30 s of the release" wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$bdf"
+eq "no dfl_dev left" 0 "$(dfl_dev_count)"
+ok "vfio-dfl relayed the request (kernel log)" sh -c "dmesg | grep -q '$d23: Relaying device request to user'"
+ok "no vfio-dfl interrupt left in /proc/interrupts" sh -c '! grep -q vfio-dfl /proc/interrupts'
+ok "QMP device_add card0" qmp_retry 30 '{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card0","bus":"rp1"}}'
+ok "dfl_dev devices are back" wait_for 30 sh -c "[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
+d23=$(dfl_dev_by_id 0 0x23)
+bind_to vfio-dfl "$d23"
+eq "the new 0x23 binds to vfio-dfl again" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d23)"
+ok "its scratch register works" vfio-dfl-tool scratch "$d23" 0x40 0x1234
+tap_done
