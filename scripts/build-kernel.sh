@@ -24,10 +24,18 @@ if [ "$(cat "$KERNEL_OUT/stamp" 2>/dev/null)" = "$stamp" ] && [ -f "$KERNEL_OUT/
 	exit 0
 fi
 
-export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$WORKTREE CCACHE_MAXSIZE=8G \
+# Build from a fixed path, whatever the clone's path: a fresh clone (CI)
+# has a new work tree with new mtimes, which would make every object
+# stale. rsync --checksum rewrites only files whose content changed, so
+# make rebuilds exactly what the series changed.
+KSRC=$CACHE/ksrc
+mkdir -p "$KSRC"
+rsync -rlc --delete --exclude=/.git "$WORKTREE/" "$KSRC/"
+
+export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$KSRC CCACHE_MAXSIZE=8G \
        CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
 export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=vfio-dfl KBUILD_BUILD_HOST=vm
-K=(make -C "$WORKTREE" O="$KBUILD_OUT" -j"$JOBS" -s CC="ccache gcc" HOSTCC="ccache gcc")
+K=(make -C "$KSRC" O="$KBUILD_OUT" -j"$JOBS" -s CC="ccache gcc" HOSTCC="ccache gcc")
 
 # Configuration: allnoconfig with our fragments, then verify each symbol.
 cat "$TOP"/config/*.config > "$KBUILD_OUT/fragment.config"
