@@ -117,6 +117,16 @@ else
 	QEMU=${QEMU:-qemu-system-x86_64}
 	CARD_OPT=(--card none)
 fi
+# The card model's register map, checked without a guest (qtest).
+if [ -f "$TOP/qemu/check-dfl-card.sh" ] && [ ${#CARD_OPT[@]} -eq 0 ]; then
+	t0=$(date +%s)
+	if "$TOP/qemu/check-dfl-card.sh" "$QEMU" > "$LOGDIR/card-model.log" 2>&1; then
+		record pass "card model register map (qtest): $(tail -n1 "$LOGDIR/card-model.log")"
+	else
+		record fail "card model register map (qtest): see $LOGDIR/card-model.log"
+	fi
+	timing card-model $(( $(date +%s) - t0 ))
+fi
 stage progs "$TOP/scripts/build-progs.sh"
 stage initramfs "$TOP/scripts/mkinitramfs.sh"
 
