@@ -28,7 +28,7 @@ mkfifo "$TMP/in" "$TMP/out"
 	-L /usr/share/seabios -L /usr/share/qemu \
 	-device dfl-card,addr=$SLOT <"$TMP/in" >"$TMP/out" 2>"$TMP/err" &
 QPID=$!
-trap 'kill "$QPID" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill "$QPID" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 exec 3>"$TMP/in" 4<"$TMP/out"
 
 qt() {  # send one qtest command, print the value of its "OK [value]" reply

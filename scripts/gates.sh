@@ -74,7 +74,8 @@ for p in $patches; do
 	for f in $files; do
 		case $f in
 		Documentation/*|MAINTAINERS) ;;
-		tools/testing/selftests/*) d=${f#tools/testing/selftests/}; selftests+=("${d%%/*}") ;;
+		tools/testing/selftests/*/*) d=${f#tools/testing/selftests/}; selftests+=("${d%%/*}") ;;
+		tools/testing/selftests/*) ;;
 		include/uapi/*) hdrs=1 ;;
 		include/*) ;;
 		*.c|*.h|*/Makefile|*/Kconfig|*/Kbuild) dirs+=("$(dirname "$f")/") ;;
