@@ -59,7 +59,9 @@ run_guest() {
 		"ok "*"# SKIP"*) record skip "$name: ${l#ok }"; n=$((n + 1)) ;;
 		"ok "*) record pass "$name: ${l#ok }"; n=$((n + 1)) ;;
 		"not ok "*) record fail "$name: ${l#not ok }"; n=$((n + 1)) ;;
-		"#"*|"vm: FAIL"*) echo "   $l" ;;
+		"#"*|"vm: FAIL"*)
+			# kselftest progress lines (RUN/OK) are in the log only
+			[[ $l =~ ^#\ +(RUN|OK)\ +[[:alnum:]_.]+( \.\.\.)?$ ]] || echo "   $l" ;;
 		esac
 	done < "$log"
 	if [ $rc -ne 0 ]; then
