@@ -2,7 +2,8 @@
 # What `make demo` shows inside the VM.
 echo "== kernel"
 uname -a
-echo "== dfl bus devices (name, type, feature_id, driver)"
+modprobe uio_dfl
+echo "== dfl bus devices with uio_dfl loaded (name, type, feature_id, driver)"
 for d in /sys/bus/dfl/devices/*; do
 	[ -e "$d" ] || { echo "(none)"; break; }
 	drv=$(basename "$(readlink "$d/driver" 2>/dev/null)" 2>/dev/null)
@@ -11,7 +12,7 @@ for d in /sys/bus/dfl/devices/*; do
 done
 echo "== dfl drivers"
 ls /sys/bus/dfl/drivers
-echo "== FPGA PCI functions"
+echo "== Intel PCI functions (the DFL card is 0x09c4)"
 for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/vendor")" = 0x8086 ] || continue
 	drv=$(basename "$(readlink "$d/driver" 2>/dev/null)" 2>/dev/null)
@@ -40,7 +41,7 @@ if [ -n "$d" ]; then
 	echo "== interrupts: doorbell -> MSI-X -> vfio-dfl -> eventfd"
 	vfio-dfl-tool irq "$d" 0 0x48 3
 	vfio-dfl-tool irq "$d" 1 0x48 3
-	echo "== uio_dfl cannot do that: it has no interrupts, and maps whole pages"
+	echo "== give it back: uio_dfl (no interrupts, page-rounded maps) takes it again"
 	driverctl --nosave --bus dfl unset-override "$d"
 	echo "$d now bound to: $(driver_of /sys/bus/dfl/devices/$d)"
 fi
