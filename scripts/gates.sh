@@ -115,7 +115,11 @@ for p in $patches; do
 		elif [ $nwarn -gt 0 ]; then
 			result FAIL build "$p" "$nwarn warning(s) in touched files, see $log_base.build.log"
 		else
-			result PASS build "$p" "W=1 C=1: ${dirs[*]}${selftests:+ selftests: ${selftests[*]}}"
+			what=()
+			[ ${#dirs[@]} -gt 0 ] && what+=("W=1 C=1: ${dirs[*]}")
+			[ $hdrs = 1 ] && what+=("uapi headers")
+			[ ${#selftests[@]} -gt 0 ] && what+=("selftests: ${selftests[*]}")
+			result PASS build "$p" "$(IFS=';'; echo "${what[*]}" | sed 's/;/; /g')"
 		fi
 	fi
 
