@@ -4,11 +4,17 @@
 # Guest-less self-check of the emulated DFL card: runs QEMU with the qtest
 # accelerator, programs the card's BARs through config space (0xcf8/0xcfc)
 # and compares BAR0 with qemu/dfl-card-map.sh, then exercises the scratch,
-# port reset, doorbell and IRQ_STATUS registers.
+# port reset, doorbell, IRQ_STATUS, MSI-X PBA and BAR4 access counter
+# registers.  A second QEMU run checks the msix-in-bar0=on variant.
 #
 #   qemu/check-dfl-card.sh [QEMU_BINARY]
 #
 # Default binary: the one scripts/build-qemu.sh builds.  Exit 0 = all ok.
+#
+# qtest's readX/writeX go through address_space_read/write of the CPU's
+# address space: an aligned access reaches the model as one access of its
+# width (what BAR4 counts), a misaligned one is split into aligned pieces
+# (a CPU's misaligned access would be rejected instead).
 
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -18,18 +24,29 @@ QEMU=${1:-$("$HERE/../scripts/build-qemu.sh" | tail -n1)}
 
 BAR0=0xe0000000
 BAR2=0xe0100000
+BAR4=0xe0200000
 SLOT=5                          # -device dfl-card,addr=5 on pcie.0
-fails=0 checks=0
+fails=0 checks=0 QPID=
 
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-mkfifo "$TMP/in" "$TMP/out"
-"$QEMU" -machine q35 -accel qtest -qtest stdio -display none -nodefaults \
-	-L /usr/share/seabios -L /usr/share/qemu \
-	-device dfl-card,addr=$SLOT <"$TMP/in" >"$TMP/out" 2>"$TMP/err" &
-QPID=$!
-trap 'kill "$QPID" 2>/dev/null || true; rm -rf "$TMP"' EXIT
-exec 3>"$TMP/in" 4<"$TMP/out"
+trap '[ -z "$QPID" ] || kill "$QPID" 2>/dev/null || true; rm -rf "$TMP"' EXIT
+
+qemu_start() {  # qemu_start DEVICE_OPTIONS: QEMU on fds 3 (in) and 4 (out)
+	rm -f "$TMP/in" "$TMP/out"
+	mkfifo "$TMP/in" "$TMP/out"
+	"$QEMU" -machine q35 -accel qtest -qtest stdio -display none -nodefaults \
+		-L /usr/share/seabios -L /usr/share/qemu \
+		-device "dfl-card,addr=$SLOT$1" <"$TMP/in" >"$TMP/out" 2>"$TMP/err" &
+	QPID=$!
+	exec 3>"$TMP/in" 4<"$TMP/out"
+}
+
+qemu_stop() {
+	exec 3>&- 4<&-
+	kill "$QPID" 2>/dev/null || true      # qtest does not quit on EOF
+	wait "$QPID" 2>/dev/null || true
+	QPID=
+}
 
 qt() {  # send one qtest command, print the value of its "OK [value]" reply
 	local reply
@@ -59,17 +76,116 @@ cfg() {  # cfg OFFSET [VALUE]: config space dword of the card
 }
 rq() { qt readq $((BAR0 + $1)); }
 wq() { qt writeq $((BAR0 + $1)) "$2" >/dev/null; }
+dbg() { qt readq $((BAR4 + $1)); }
+dbg_reset() { qt writeq $((BAR4 + DFL_DBG_CTRL)) 1 >/dev/null; }
+bar_size() { # bar_size CFG_OFFSET: size of a 32-bit BAR half's low dword
+	cfg "$1" 0xffffffff
+	echo $(( (~($(cfg "$1") & ~0xf) + 1) & 0xffffffff ))
+}
+
+msix_cap() {  # config space offset of the MSI-X capability
+	local p v
+	p=$(( $(cfg 0x34) & 0xfc ))
+	while [ $p -ne 0 ]; do
+		v=$(cfg $p)
+		[ $((v & 0xff)) -eq $((0x11)) ] && { echo $p; return; }
+		p=$(( (v >> 8) & 0xfc ))
+	done
+	echo 0
+}
+msix_enable() {  # MSI-X on; every vector stays masked (reset state)
+	local p=$1 v
+	v=$(cfg $p)
+	cfg $p $(( v | (0x8000 << 16) ))
+}
+
+# Walk both lists like parse_feature_list() and compare with the map,
+# including the DFHv1 headers and the resource Linux derives from them.
+walk() {  # walk START: print "offset:dfh" of each private feature
+	local o=$1 v next
+	while :; do
+		v=$(rq "$o")
+		[ $(( (v >> 60) & 0xf )) -eq 3 ] && printf '%#x:%#x\n' "$o" "$v"
+		next=$(( (v >> 16) & 0xffffff ))
+		[ $(( (v >> 40) & 1 )) -eq 1 ] || [ $next -eq 0 ] && break
+		o=$((o + next))
+	done
+}
+check_features() {  # check_features SCRATCH(0/1): compare with DFL_FEATURES
+	local walked n=0 f w fiu fid rev off size dfh ver nirq scratch
+	local dfho grp inst guidh guidl firstv csr sg s a
+	walked=$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } )
+	for f in $DFL_FEATURES; do
+		IFS=: read -r fiu fid rev off size dfh ver nirq scratch \
+			dfho grp inst guidh guidl firstv <<<"$f"
+		n=$((n + 1))
+		w=$(sed -n "${n}p" <<<"$walked")
+		check "feature $fid DFH offset" "$dfho" "${w%%:*}"
+		check "feature $fid FIU type" "$fiu" $((dfho >= DFL_PORT_HDR_OFST))
+		check "feature $fid DFH" "$dfh" "${w#*:}"
+		check "feature $fid id" "$fid" $(( dfh & 0xfff ))
+		check "feature $fid rev" "$rev" $(( (dfh >> 12) & 0xf ))
+		check "feature $fid version" "$ver" $(( (dfh >> 52) & 0xff ))
+		if [ "$ver" -eq 0 ]; then
+			check "feature $fid offset" "$off" "$dfho"
+			check "feature $fid size" "$size" $(( (dfh >> 16) & 0xffffff ))
+			check "feature $fid irqs (DFHv0)" 0 "$nirq"
+		else
+			check "feature $fid GUID_L" "$guidl" "$(rq $((dfho + 0x8)))"
+			check "feature $fid GUID_H" "$guidh" "$(rq $((dfho + 0x10)))"
+			csr=$(rq $((dfho + 0x18)))
+			check "feature $fid CSR_ADDR relative" 0 $((csr & 1))
+			check "feature $fid CSR offset" "$off" $((dfho + (csr >> 1)))
+			sg=$(rq $((dfho + 0x20)))
+			check "feature $fid CSR size" "$size" $(( (sg >> 32) & 0xffffffff ))
+			check "feature $fid group" "$grp" $(( (sg >> 16) & 0x7fff ))
+			check "feature $fid instance" "$inst" $((sg & 0xffff))
+			check "feature $fid HAS_PARAMS" $((nirq > 0)) $(( (sg >> 31) & 1 ))
+			if [ "$nirq" -gt 0 ]; then
+				check "feature $fid MSI-X param id" 1 \
+					$(( $(rq $((dfho + 0x28))) & 0xffff ))
+				a=$(rq $((dfho + 0x30)))
+				check "feature $fid first vector" "$firstv" $((a & 0xffffffff))
+				check "feature $fid irqs" "$nirq" $(( (a >> 32) & 0xffffffff ))
+			fi
+		fi
+		[ "$1" = 1 ] || continue
+		for s in ${scratch//,/ }; do
+			a=$((off + s))
+			check "feature $fid scratch $s reset" 0 "$(rq $a)"
+			wq $a 0x0123456789abcdef
+			check "feature $fid scratch $s" 0x0123456789abcdef "$(rq $a)"
+			qt writeb $((BAR0 + a + 1)) 0x5a >/dev/null
+			qt writel $((BAR0 + a + 4)) 0xcafef00d >/dev/null
+			check "feature $fid scratch $s narrow" 0xcafef00d89ab5aef "$(rq $a)"
+			check "feature $fid scratch $s readw" 0xcafe "$(qt readw $((BAR0 + a + 6)))"
+		done
+	done
+	check "number of features" "$DFL_NR_FEATURES" "$(wc -l <<<"$walked")"
+	check "number of features in the map" "$DFL_NR_FEATURES" "$n"
+}
+
+########################################################################
+# Run 1: the default card (MSI-X in BAR2)
+qemu_start ""
 
 # Config space and BARs
 id=$(cfg 0)
 check "vendor" "$DFL_VENDOR" $((id & 0xffff))
 check "device" "$DFL_DEVICE" $((id >> 16))
 check "class" "$DFL_CLASS" $(($(cfg 8) >> 8))
-cfg 0x10 0xffffffff; check "BAR0 size" "$DFL_BAR0_SIZE" $(( (~($(cfg 0x10) & ~0xf) + 1) & 0xffffffff ))
+check "BAR0 size" "$DFL_BAR0_SIZE" "$(bar_size 0x10)"
 check "BAR0 64-bit" 0x4 $(($(cfg 0x10) & 0x6))
-cfg 0x18 0xffffffff; check "BAR2 size" "$DFL_MSIX_BAR_SIZE" $(( (~($(cfg 0x18) & ~0xf) + 1) & 0xffffffff ))
-cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0
+check "BAR2 size" "$DFL_MSIX_BAR_SIZE" "$(bar_size 0x18)"
+check "BAR4 size" "$DFL_DBG_BAR_SIZE" "$(bar_size 0x20)"
+check "BAR4 64-bit" 0x4 $(($(cfg 0x20) & 0x6))
+cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
 cfg 0x04 0x6                    # memory space + bus master
+MSIX=$(msix_cap)
+check "MSI-X capability found" 1 $((MSIX != 0))
+check "MSI-X table size" $((DFL_MSIX_VECTORS - 1)) $(( ($(cfg $MSIX) >> 16) & 0x7ff ))
+check "MSI-X table in BAR2 at 0" "$DFL_MSIX_BAR" "$(cfg $((MSIX + 4)))"
+check "MSI-X PBA in BAR2 at 0x800" $((0x800 | DFL_MSIX_BAR)) "$(cfg $((MSIX + 8)))"
 
 # FIU headers, AFU
 check "FME DFH" "$DFL_FME_HDR_DFH" "$(rq $DFL_FME_HDR_OFST)"
@@ -90,43 +206,9 @@ check "AFU DFH" "$DFL_AFU_DFH" "$(rq $DFL_AFU_OFST)"
 check "AFU GUID_L" "$DFL_AFU_GUID_L" "$(rq $((DFL_AFU_OFST + 8)))"
 check "AFU GUID_H" "$DFL_AFU_GUID_H" "$(rq $((DFL_AFU_OFST + 0x10)))"
 
-# Walk both lists like parse_feature_list() and compare with the map.
-walk() {  # walk START: print "offset:dfh" of each private feature
-	local o=$1 v next
-	while :; do
-		v=$(rq "$o")
-		[ $(( (v >> 60) & 0xf )) -eq 3 ] && printf '%#x:%#x\n' "$o" "$v"
-		next=$(( (v >> 16) & 0xffffff ))
-		[ $(( (v >> 40) & 1 )) -eq 1 ] || [ $next -eq 0 ] && break
-		o=$((o + next))
-	done
-}
-walked=$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } )
-n=0
-for f in $DFL_FEATURES; do
-	IFS=: read -r fiu fid rev off size dfh ver nirq scratch <<<"$f"
-	n=$((n + 1))
-	w=$(sed -n "${n}p" <<<"$walked")
-	check "feature $fid offset" "$off" "${w%%:*}"
-	check "feature $fid DFH" "$dfh" "${w#*:}"
-	check "feature $fid id" "$fid" $(( dfh & 0xfff ))
-	check "feature $fid rev" "$rev" $(( (dfh >> 12) & 0xf ))
-	check "feature $fid version" "$ver" $(( (dfh >> 52) & 0xff ))
-	check "feature $fid size" "$size" $(( (dfh >> 16) & 0xffffff ))
-	for s in ${scratch//,/ }; do
-		a=$((off + s))
-		check "feature $fid scratch $s reset" 0 "$(rq $a)"
-		wq $a 0x0123456789abcdef
-		check "feature $fid scratch $s" 0x0123456789abcdef "$(rq $a)"
-		qt writeb $((BAR0 + a + 1)) 0x5a >/dev/null
-		qt writel $((BAR0 + a + 4)) 0xcafef00d >/dev/null
-		check "feature $fid scratch $s narrow" 0xcafef00d89ab5aef "$(rq $a)"
-		check "feature $fid scratch $s readw" 0xcafe "$(qt readw $((BAR0 + a + 6)))"
-	done
-done
-check "number of features" "$DFL_NR_FEATURES" "$(wc -l <<<"$walked")"
+check_features 1
 
-# DFHv1 feature 0x23
+# DFHv1 headers, every register, against the map's raw values
 F=$DFL_F23_OFST
 check "F23 GUID_L" "$DFL_F23_GUID_L" "$(rq $((F + 8)))"
 check "F23 GUID_H" "$DFL_F23_GUID_H" "$(rq $((F + 0x10)))"
@@ -134,15 +216,166 @@ check "F23 CSR_ADDR" "$DFL_F23_CSR_ADDR" "$(rq $((F + 0x18)))"
 check "F23 CSR_SIZE_GRP" "$DFL_F23_CSR_SIZE_GRP" "$(rq $((F + 0x20)))"
 check "F23 PARAM_HDR" "$DFL_F23_PARAM_HDR" "$(rq $((F + 0x28)))"
 check "F23 PARAM_MSIX" "$DFL_F23_PARAM_MSIX" "$(rq $((F + 0x30)))"
+F=$DFL_F15_OFST
+check "F15 DFH" 0x3010000010000015 "$(rq $F)"
+check "F15 GUID_L" "$DFL_F15_GUID_L" "$(rq $((F + 8)))"
+check "F15 GUID_H" "$DFL_F15_GUID_H" "$(rq $((F + 0x10)))"
+check "F15 CSR_ADDR" "$DFL_F15_CSR_ADDR" "$(rq $((F + 0x18)))"
+check "F15 CSR_SIZE_GRP" "$DFL_F15_CSR_SIZE_GRP" "$(rq $((F + 0x20)))"
+check "F15 PARAM_HDR" "$DFL_F15_PARAM_HDR" "$(rq $((F + 0x28)))"
+check "F15 PARAM_MSIX" "$DFL_F15_PARAM_MSIX" "$(rq $((F + 0x30)))"
+check "F15 CSR block" "$DFL_F15_CSR_OFST" $((F + (DFL_F15_CSR_ADDR >> 1)))
+check "F15 CSR size" "$DFL_F15_CSR_SIZE" $((DFL_F15_CSR_SIZE_GRP >> 32))
+for o in 0x38 0x40 0x48 0x58 0xff8; do
+	wq $((F + o)) 0xffffffffffffffff
+	check "F15 DFH area +$o reads 0" 0 "$(rq $((F + o)))"
+done
+for o in 0x0 0x8 0x18 0x38 0x60 0xff8; do
+	check "F15 CSR block +$o reads 0" 0 "$(rq $((DFL_F15_CSR_OFST + o)))"
+done
+P=$DFL_P14_OFST
+check "P14 DFH" 0x3010010010000014 "$(rq $P)"
+check "P14 GUID_L" "$DFL_P14_GUID_L" "$(rq $((P + 8)))"
+check "P14 GUID_H" "$DFL_P14_GUID_H" "$(rq $((P + 0x10)))"
+check "P14 CSR_ADDR" "$DFL_P14_CSR_ADDR" "$(rq $((P + 0x18)))"
+check "P14 CSR_SIZE_GRP" "$DFL_P14_CSR_SIZE_GRP" "$(rq $((P + 0x20)))"
+check "P14 no PARAM_HDR" 0 "$(rq $((P + 0x28)))"
+check "P14 +0x30" 0 "$(rq $((P + 0x30)))"
+check "P14 CSR block" "$DFL_P14_CSR_OFST" $((P + (DFL_P14_CSR_ADDR >> 1)))
+check "P14 CSR size" "$DFL_P14_CSR_SIZE" $((DFL_P14_CSR_SIZE_GRP >> 32))
+check "P14 +0x7f8" 0 "$(rq $((P + 0x7f8)))"
+check "P14 +0x828" 0 "$(rq $((P + 0x828)))"
+
+# Doorbells: 0x23 (vectors 0..3, k < 4) and 0x15 (vectors 2 + k, k < 2),
+# each with its own DOORBELL_COUNT and IRQ_STATUS.
+F=$DFL_F23_OFST
+C15=$DFL_F15_CSR_OFST
 check "F23 count reset" 0 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
+check "F15 count reset" 0 "$(rq $((C15 + DFL_F15_DOORBELL_COUNT)))"
 wq $((F + DFL_F23_DOORBELL)) 1
 qt writeb $((BAR0 + F + DFL_F23_DOORBELL)) 3 >/dev/null
 wq $((F + DFL_F23_DOORBELL)) 4          # out of range: ignored
 check "F23 count" 2 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
 check "F23 status" 0xa "$(rq $((F + DFL_F23_IRQ_STATUS)))"
+check "F15 count unchanged by 0x23" 0 "$(rq $((C15 + DFL_F15_DOORBELL_COUNT)))"
+check "F15 status unchanged by 0x23" 0 "$(rq $((C15 + DFL_F15_IRQ_STATUS)))"
 wq $((F + DFL_F23_IRQ_STATUS)) 0x2
 check "F23 status W1C" 0x8 "$(rq $((F + DFL_F23_IRQ_STATUS)))"
 check "F23 doorbell reads 0" 0 "$(rq $((F + DFL_F23_DOORBELL)))"
+wq $((C15 + DFL_F15_DOORBELL)) 1
+qt writeb $((BAR0 + C15 + DFL_F15_DOORBELL)) 0 >/dev/null
+qt writel $((BAR0 + C15 + DFL_F15_DOORBELL)) 1 >/dev/null
+wq $((C15 + DFL_F15_DOORBELL)) 2        # out of range: ignored
+qt writeb $((BAR0 + C15 + DFL_F15_DOORBELL)) 3 >/dev/null   # ignored
+check "F15 count" 3 "$(rq $((C15 + DFL_F15_DOORBELL_COUNT)))"
+check "F15 status" 0x3 "$(rq $((C15 + DFL_F15_IRQ_STATUS)))"
+check "F23 count unchanged by 0x15" 2 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
+check "F23 status unchanged by 0x15" 0x8 "$(rq $((F + DFL_F23_IRQ_STATUS)))"
+wq $((C15 + DFL_F15_IRQ_STATUS)) 0x1
+check "F15 status W1C" 0x2 "$(rq $((C15 + DFL_F15_IRQ_STATUS)))"
+check "F23 status unchanged by 0x15 W1C" 0x8 "$(rq $((F + DFL_F23_IRQ_STATUS)))"
+check "F15 doorbell reads 0" 0 "$(rq $((C15 + DFL_F15_DOORBELL)))"
+check "F15 DFH area has no doorbell" 0 "$(rq $((DFL_F15_OFST + DFL_F15_DOORBELL_COUNT)))"
+
+# MSI-X: disabled, a doorbell sends nothing and leaves nothing pending;
+# enabled with every vector masked (the reset state), vector 2 + k of 0x15
+# and vector k of 0x23 are left pending in the PBA.
+PBA=$((BAR2 + 0x800))
+check "PBA empty (MSI-X disabled)" 0 "$(qt readq $PBA)"
+msix_enable $MSIX
+check "MSI-X enabled" 1 $(( ($(cfg $MSIX) >> 31) & 1 ))
+check "vector 2 masked" 1 $(( $(qt readl $((BAR2 + 2 * 16 + 12))) & 1 ))
+wq $((C15 + DFL_F15_DOORBELL)) 1
+check "F15 doorbell 1 -> vector 3 pending" 0x8 "$(qt readq $PBA)"
+wq $((C15 + DFL_F15_DOORBELL)) 0
+check "F15 doorbell 0 -> vector 2 pending" 0xc "$(qt readq $PBA)"
+wq $((F + DFL_F23_DOORBELL)) 0
+check "F23 doorbell 0 -> vector 0 pending" 0xd "$(qt readq $PBA)"
+check "F15 count (MSI-X)" 5 "$(rq $((C15 + DFL_F15_DOORBELL_COUNT)))"
+check "F23 count (MSI-X)" 3 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
+
+# Port feature 0x14: CSR block 0x41802-0x41821, byte-granular storage in
+# the qwords 0x41800-0x41827.  For each width, write every naturally
+# aligned piece inside the block, then read every byte of the storage
+# back (the bytes outside the block stay 0), and each piece at its own
+# width.
+S=$DFL_P14_STORE_OFST
+E=$((DFL_P14_CSR_OFST + DFL_P14_CSR_SIZE))
+for ((a = S; a < S + DFL_P14_STORE_SIZE; a += 8)); do wq $a 0; done
+declare -a mem
+for ((i = 0; i < DFL_P14_STORE_SIZE; i++)); do mem[i]=0; done
+for w in 1 2 4 8; do
+	case $w in 1) op=b ;; 2) op=w ;; 4) op=l ;; 8) op=q ;; esac
+	pieces=
+	for ((a = DFL_P14_CSR_OFST; a + w <= E; a++)); do
+		[ $((a % w)) -eq 0 ] || continue
+		v=0
+		for ((i = w - 1; i >= 0; i--)); do
+			b=$(( (a + i) * 7 + w * 0x31 + 1 & 0xff ))
+			mem[a + i - S]=$b
+			v=$(( (v << 8) | b ))
+		done
+		qt write$op $((BAR0 + a)) "$(printf '%#x' $v)" >/dev/null
+		pieces="$pieces $a:$v"
+	done
+	for ((a = S; a < S + DFL_P14_STORE_SIZE; a++)); do
+		check "P14 width $w byte $(printf '%#x' $a)" "${mem[a - S]}" "$(qt readb $((BAR0 + a)))"
+	done
+	for p in $pieces; do
+		check "P14 read$op $(printf '%#x' ${p%%:*})" "${p#*:}" "$(qt read$op $((BAR0 + ${p%%:*})))"
+	done
+done
+
+# BAR4: BAR0 access counters
+dbg_reset
+for r in 0x00 0x08 0x10 0x18 0x20 0x28 0x30 0x38 0x40 0x48 0x50; do
+	check "DBG $r after CTRL" 0 "$(dbg $r)"
+done
+rq 0x1008 >/dev/null
+check "DBG readq: READS_8" 1 "$(dbg $DFL_DBG_READS_8)"
+check "DBG readq: READS_4" 0 "$(dbg $DFL_DBG_READS_4)"
+check "DBG readq: READS_2" 0 "$(dbg $DFL_DBG_READS_2)"
+check "DBG readq: READS_1" 0 "$(dbg $DFL_DBG_READS_1)"
+check "DBG readq: LAST_ADDR" 0x1008 "$(dbg $DFL_DBG_LAST_ADDR)"
+check "DBG readq: LAST_SIZE" 8 "$(dbg $DFL_DBG_LAST_SIZE)"
+check "DBG readq: LAST_WRITE" 0 "$(dbg $DFL_DBG_LAST_WRITE)"
+qt writew $((BAR0 + 0x100a)) 0x1234 >/dev/null
+check "DBG writew: WRITES_2" 1 "$(dbg $DFL_DBG_WRITES_2)"
+check "DBG writew: WRITES_8" 0 "$(dbg $DFL_DBG_WRITES_8)"
+check "DBG writew: LAST_ADDR" 0x100a "$(dbg $DFL_DBG_LAST_ADDR)"
+check "DBG writew: LAST_SIZE" 2 "$(dbg $DFL_DBG_LAST_SIZE)"
+check "DBG writew: LAST_WRITE" 1 "$(dbg $DFL_DBG_LAST_WRITE)"
+qt readb $((BAR0 + 0x41803)) >/dev/null
+qt readw $((BAR0 + 0x41802)) >/dev/null
+qt readl $((BAR0 + 0x41804)) >/dev/null
+qt writeb $((BAR0 + 0x41805)) 1 >/dev/null
+qt writel $((BAR0 + 0x41808)) 1 >/dev/null
+wq 0x41810 1
+check "DBG READS_1" 1 "$(dbg $DFL_DBG_READS_1)"
+check "DBG READS_2" 1 "$(dbg $DFL_DBG_READS_2)"
+check "DBG READS_4" 1 "$(dbg $DFL_DBG_READS_4)"
+check "DBG READS_8" 1 "$(dbg $DFL_DBG_READS_8)"
+check "DBG WRITES_1" 1 "$(dbg $DFL_DBG_WRITES_1)"
+check "DBG WRITES_2" 1 "$(dbg $DFL_DBG_WRITES_2)"
+check "DBG WRITES_4" 1 "$(dbg $DFL_DBG_WRITES_4)"
+check "DBG WRITES_8" 1 "$(dbg $DFL_DBG_WRITES_8)"
+check "DBG LAST_ADDR" 0x41810 "$(dbg $DFL_DBG_LAST_ADDR)"
+check "DBG LAST_SIZE" 8 "$(dbg $DFL_DBG_LAST_SIZE)"
+check "DBG narrow read" 8 "$(qt readb $((BAR4 + DFL_DBG_LAST_SIZE)))"
+# qtest (not a CPU) splits a misaligned readq into aligned pieces
+dbg_reset
+rq 0x1004 >/dev/null
+check "DBG qtest misaligned readq: READS_4" 2 "$(dbg $DFL_DBG_READS_4)"
+check "DBG qtest misaligned readq: READS_8" 0 "$(dbg $DFL_DBG_READS_8)"
+check "DBG qtest misaligned readq: LAST_ADDR" 0x1008 "$(dbg $DFL_DBG_LAST_ADDR)"
+# MSI-X accesses (BAR2) and BAR4 itself are not BAR0 accesses
+dbg_reset
+qt readq $PBA >/dev/null
+qt readl $((BAR2 + 12)) >/dev/null
+qt writel $((BAR4 + DFL_DBG_READS_4)) 0 >/dev/null
+for r in 0x00 0x08 0x10 0x18 0x20 0x28 0x30 0x38 0x40 0x48 0x50 0x58; do
+	check "DBG $r: nothing counted" 0 "$(dbg $r)"
+done
 
 # Port soft reset handshake
 C=$DFL_PORT_CTRL_OFST
@@ -153,13 +386,54 @@ wq $C 0x4; check "PORT_CTRL out of reset" 0x4 "$(rq $C)"
 wq $C 0
 
 # Unimplemented space reads 0, ignores writes
-for o in 0x78 0x7900 0x3fff8 0x42000 0x60000 0x7fff8; do
+for o in 0x78 0x7900 0x7ff8 0x9000 0x3fff8 0x42000 0x60000 0x7fff8 0x1800 0x1c00; do
 	wq $o 0xffffffffffffffff
 	check "unimplemented $o" 0 "$(rq $o)"
 done
+qemu_stop
 
-exec 3>&- 4<&-
-kill "$QPID" 2>/dev/null || true      # qtest does not quit on EOF
-wait "$QPID" 2>/dev/null || true
+########################################################################
+# Run 2: msix-in-bar0=on: no BAR2, MSI-X table/PBA inside 0x10's region
+qemu_start ",msix-in-bar0=on"
+check "msix-in-bar0: BAR0 size" "$DFL_BAR0_SIZE" "$(bar_size 0x10)"
+cfg 0x18 0xffffffff; cfg 0x1c 0xffffffff
+check "msix-in-bar0: BAR2 absent" 0 "$(cfg 0x18)"
+check "msix-in-bar0: BAR2 upper absent" 0 "$(cfg 0x1c)"
+check "msix-in-bar0: BAR4 size" "$DFL_DBG_BAR_SIZE" "$(bar_size 0x20)"
+cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x20 $BAR4; cfg 0x24 0
+cfg 0x04 0x6
+MSIX=$(msix_cap)
+check "msix-in-bar0: MSI-X table size" $((DFL_MSIX_VECTORS - 1)) $(( ($(cfg $MSIX) >> 16) & 0x7ff ))
+check "msix-in-bar0: table BIR 0" "$DFL_MSIX_IN_BAR0_TABLE" "$(cfg $((MSIX + 4)))"
+check "msix-in-bar0: PBA BIR 0" "$DFL_MSIX_IN_BAR0_PBA" "$(cfg $((MSIX + 8)))"
+check_features 0
+check "msix-in-bar0: 0x10 DFH" 0x3000000010000010 "$(rq 0x1000)"
+check "msix-in-bar0: 0x10 scratch reset" 0 "$(rq 0x1008)"
+wq 0x1008 0x0123456789abcdef
+check "msix-in-bar0: 0x10 scratch" 0x0123456789abcdef "$(rq 0x1008)"
+qt writew $((BAR0 + 0x100e)) 0xbeef >/dev/null
+check "msix-in-bar0: 0x10 scratch narrow" 0xbeef456789abcdef "$(rq 0x1008)"
+check "msix-in-bar0: 0x10 +0xff8" 0 "$(rq 0x1ff8)"
+dbg_reset
+for v in 0 1 2 3; do
+	check "msix-in-bar0: vector $v masked" 1 \
+		$(( $(qt readl $((BAR0 + DFL_MSIX_IN_BAR0_TABLE + 16 * v + 12))) & 1 ))
+done
+qt writel $((BAR0 + DFL_MSIX_IN_BAR0_TABLE + 8)) 0x4321 >/dev/null
+check "msix-in-bar0: table entry 0 data R/W" 0x4321 \
+	"$(qt readl $((BAR0 + DFL_MSIX_IN_BAR0_TABLE + 8)))"
+check "msix-in-bar0: table/PBA accesses not counted (reads)" 0 "$(dbg $DFL_DBG_READS_4)"
+check "msix-in-bar0: table/PBA accesses not counted (writes)" 0 "$(dbg $DFL_DBG_WRITES_4)"
+check "msix-in-bar0: PBA empty" 0 "$(rq $DFL_MSIX_IN_BAR0_PBA)"
+msix_enable $MSIX
+wq $((DFL_F15_CSR_OFST + DFL_F15_DOORBELL)) 1
+check "msix-in-bar0: F15 doorbell 1 -> vector 3 pending" 0x8 "$(rq $DFL_MSIX_IN_BAR0_PBA)"
+wq $((DFL_F23_OFST + DFL_F23_DOORBELL)) 1
+check "msix-in-bar0: F23 doorbell 1 -> vector 1 pending" 0xa "$(rq $DFL_MSIX_IN_BAR0_PBA)"
+check "msix-in-bar0: F15 count" 1 "$(rq $((DFL_F15_CSR_OFST + DFL_F15_DOORBELL_COUNT)))"
+check "msix-in-bar0: F23 count" 1 "$(rq $((DFL_F23_OFST + DFL_F23_DOORBELL_COUNT)))"
+check "msix-in-bar0: READS_8 counts only BAR0 model reads" 2 "$(dbg $DFL_DBG_READS_8)"
+qemu_stop
+
 echo "dfl-card check: $checks checks, $fails failed"
 [ $fails -eq 0 ]

@@ -11,24 +11,41 @@ DFL_BAR0_SIZE=0x80000      # 64-bit memory BAR: the DFL
 DFL_MSIX_BAR=2             # 64-bit memory BAR, 0x1000: MSI-X table 0x0, PBA 0x800
 DFL_MSIX_BAR_SIZE=0x1000
 DFL_MSIX_VECTORS=4         # dfl-pci allocates all of them
+DFL_DBG_BAR=4              # 64-bit memory BAR, 0x1000: BAR0 access counters
+DFL_DBG_BAR_SIZE=0x1000
+
+# -device dfl-card,msix-in-bar0=on: no BAR2 (its BAR register reads 0);
+# the MSI-X table (4 vectors) and PBA are in BAR0, inside FME feature
+# 0x10's region (0x1000-0x1fff), handled by QEMU's msix code.
+DFL_MSIX_IN_BAR0_TABLE=0x1800
+DFL_MSIX_IN_BAR0_PBA=0x1c00
 
 # Private features, i.e. the dfl_dev.N devices Linux creates, in DFL
 # order (the order of creation within one FIU: all FME ones, then the
 # port's when dfl-fme probes before dfl-afu).  One entry per feature:
-#   fiu:id:rev:offset:size:dfh:dfh_version:nr_irqs:scratch[,scratch]
+#   fiu:id:rev:offset:size:dfh:dfh_version:nr_irqs:scratch[,scratch]:
+#       dfh_offset:group:instance:guid_h:guid_l:first_vector
+# (one line each; fields 10..15 were appended, so parsers that cut
+# fields 1..9 keep working).
 # fiu = enum dfl_id_type (0 = FME, 1 = PORT), the sysfs "type";
 # id = the sysfs "feature_id"; offset/size = the dfl_dev's MMIO resource
-# relative to BAR0; scratch = 64-bit R/W registers, relative to offset,
-# reset to 0.  rev is hex like the rest (0x0); dfh_version and nr_irqs
-# are decimal.
+# relative to BAR0: the DFH's region for DFHv0, the CSR block
+# (DFHv1 CSR_ADDR/CSR_SIZE_GRP) for DFHv1, which need not contain the DFH
+# nor be page or even qword aligned; scratch = 64-bit R/W registers,
+# relative to offset (so BAR0 offset + scratch is 8-byte aligned), reset
+# to 0; dfh_offset = BAR0 offset of the DFH; group/instance = DFHv1
+# CSR_SIZE_GRP ids; guid_h/guid_l = DFHv1 GUID; first_vector = first
+# MSI-X vector of the feature's nr_irqs.  rev, guid_h and guid_l are hex
+# like the rest (0x0; GUIDs are 0 for DFHv0); dfh_version, nr_irqs,
+# group, instance and first_vector are decimal (0 when not applicable).
 DFL_FEATURES="
-0:0x10:0x0:0x1000:0x1000:0x3000000010000010:0:0:0x8
-0:0x15:0x0:0x2000:0x1000:0x3000000010000015:0:0:0x8
-0:0x23:0x0:0x3000:0x1000:0x3010000010000023:1:2:0x40
-0:0x31:0x0:0x4000:0x3000:0x3000000030000031:0:0:0x8,0x2ff8
-0:0x30:0x0:0x7000:0x800:0x3000000008000030:0:0:0x8,0x7f8
-0:0x32:0x0:0x7800:0x100:0x3000010001000032:0:0:0x8,0xf8
-1:0x14:0x0:0x41000:0x1000:0x3000010010000014:0:0:0x8
+0:0x10:0x0:0x1000:0x1000:0x3000000010000010:0:0:0x8:0x1000:0:0:0:0:0
+0:0x15:0x0:0x8000:0x1000:0x3010000010000015:1:2:0x40:0x2000:1:2:0xd1f1c0de00004015:0x800000dfca4d0015:2
+0:0x23:0x0:0x3000:0x1000:0x3010000010000023:1:2:0x40:0x3000:0:0:0xd1f1c0de00004023:0x800000dfca4d0023:0
+0:0x31:0x0:0x4000:0x3000:0x3000000030000031:0:0:0x8,0x2ff8:0x4000:0:0:0:0:0
+0:0x30:0x0:0x7000:0x800:0x3000000008000030:0:0:0x8,0x7f8:0x7000:0:0:0:0:0
+0:0x32:0x0:0x7800:0x100:0x3000010001000032:0:0:0x8,0xf8:0x7800:0:0:0:0:0
+1:0x14:0x0:0x41802:0x20:0x3010010010000014:1:0:0x6,0x16:0x41000:3:1:0xd1f1c0de00014014:0x800000dfca4d0014:0
 "
 DFL_NR_FEATURES=7
 
@@ -73,3 +90,53 @@ DFL_F23_DOORBELL_COUNT=0x50             # RO: valid doorbell writes since reset
 DFL_F23_IRQ_STATUS=0x58                 # bit k: vector k rung; write 1 to clear
 DFL_F23_MSIX_START=0
 DFL_F23_MSIX_NUM=2
+
+# Feature 0x15 (DFHv1, like 0x23 but its CSR block is elsewhere).  Header
+# registers relative to its DFH (BAR0 0x2000), the others relative to its
+# CSR block (BAR0 0x8000, the dfl_dev's MMIO resource, one page).
+# DOORBELL_COUNT and IRQ_STATUS are 0x15's own, not shared with 0x23.
+DFL_F15_OFST=0x2000                     # the DFH
+DFL_F15_CSR_OFST=0x8000                 # CSR block (DFH + 0x6000)
+DFL_F15_CSR_SIZE=0x1000
+DFL_F15_GUID_L=0x800000dfca4d0015       # 0x08
+DFL_F15_GUID_H=0xd1f1c0de00004015       # 0x10
+DFL_F15_CSR_ADDR=0x000000000000c000     # 0x18: relative, offset 0x6000 << 1
+DFL_F15_CSR_SIZE_GRP=0x0000100080010002 # 0x20: size 0x1000, has params, group 1, instance 2
+DFL_F15_PARAM_HDR=0x0000001100000001    # 0x28: MSI-X, next 2 qwords, EOP
+DFL_F15_PARAM_MSIX=0x0000000200000002   # 0x30: start vector 2, 2 vectors
+DFL_F15_PARAMS_SIZE=16                  # bytes Linux copies (dfl_dev params)
+DFL_F15_SCRATCH=0x40                    # R/W, relative to DFL_F15_CSR_OFST
+DFL_F15_DOORBELL=0x48                   # W: value k (< 2) fires MSI-X vector 2 + k
+DFL_F15_DOORBELL_COUNT=0x50             # RO: valid doorbell writes since reset
+DFL_F15_IRQ_STATUS=0x58                 # bit k: vector 2 + k rung; write 1 to clear
+DFL_F15_MSIX_START=2
+DFL_F15_MSIX_NUM=2
+
+# Port feature 0x14 (DFHv1, no parameters, no irqs).  Its CSR block is
+# 2-byte but not 4-byte aligned; the five qwords covering it (BAR0
+# 0x41800-0x41827) are byte-granular R/W scratch storage, reset 0.
+DFL_P14_OFST=0x41000                    # the DFH
+DFL_P14_CSR_OFST=0x41802                # CSR block, BAR0 0x41802-0x41821
+DFL_P14_CSR_SIZE=0x20
+DFL_P14_GUID_L=0x800000dfca4d0014       # 0x08
+DFL_P14_GUID_H=0xd1f1c0de00014014       # 0x10
+DFL_P14_CSR_ADDR=0x0000000000001004     # 0x18: relative, offset 0x802 << 1
+DFL_P14_CSR_SIZE_GRP=0x0000002000030001 # 0x20: size 0x20, no params, group 3, instance 1
+DFL_P14_STORE_OFST=0x41800              # first qword of the scratch storage
+DFL_P14_STORE_SIZE=0x28                 # five qwords
+
+# BAR DFL_DBG_BAR (4): counters of the BAR0 accesses QEMU's memory core
+# delivers to the model (not the MSI-X table/PBA of msix-in-bar0, not
+# misaligned accesses, which it rejects), 64-bit registers.
+DFL_DBG_READS_1=0x00                    # RO: 1-byte reads
+DFL_DBG_READS_2=0x08
+DFL_DBG_READS_4=0x10
+DFL_DBG_READS_8=0x18
+DFL_DBG_WRITES_1=0x20                   # RO: 1-byte writes
+DFL_DBG_WRITES_2=0x28
+DFL_DBG_WRITES_4=0x30
+DFL_DBG_WRITES_8=0x38
+DFL_DBG_LAST_ADDR=0x40                  # RO: BAR0 offset of the last access
+DFL_DBG_LAST_SIZE=0x48                  # RO: its size in bytes
+DFL_DBG_LAST_WRITE=0x50                 # RO: 1 if it was a write
+DFL_DBG_CTRL=0x58                       # W: any write resets all of the above

@@ -13,6 +13,12 @@
  *   BAR0  64-bit memory, 512 KiB: the DFL (register map: qemu/REGISTERS.md)
  *   BAR2  64-bit memory, 4 KiB:   MSI-X table at 0x0, PBA at 0x800,
  *                                  4 vectors
+ *   BAR4  64-bit memory, 4 KiB:   debug counters of the BAR0 accesses
+ *                                  by width
+ *
+ * With the property msix-in-bar0=on there is no BAR2: the MSI-X table is
+ * at BAR0 0x1800 and the PBA at BAR0 0x1c00, inside the region of FME
+ * feature 0x10 (QEMU's msix code overlays them on BAR0).
  *
  * No VSEC is present, so dfl-pci uses find_dfls_by_default(): an FME
  * header at BAR0 offset 0 whose FME_HDR_PORT_OFST(0) points at the port's
@@ -26,13 +32,16 @@
  * not a register read as 0 and ignore writes.  Misaligned CPU accesses
  * are rejected by the memory core (reads return 0, writes are dropped);
  * QEMU-internal accessors (qtest, gdbstub, DMA) split them into naturally
- * aligned pieces instead.
+ * aligned pieces instead.  BAR4 counts every access the memory core
+ * delivers to BAR0 (not the MSI-X table/PBA in msix-in-bar0 mode), by
+ * width.
  */
 
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "qemu/log.h"
 #include "qemu/module.h"
+#include "qemu/host-utils.h"
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pcie.h"
@@ -53,6 +62,10 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define DFL_CARD_MSIX_BAR_SIZE  (4 * KiB)
 #define DFL_CARD_MSIX_PBA       0x800
 #define DFL_CARD_MSIX_VECTORS   4
+#define DFL_CARD_MSIX_IN_BAR0_TABLE 0x1800  /* msix-in-bar0: in FME 0x10 */
+#define DFL_CARD_MSIX_IN_BAR0_PBA   0x1c00
+#define DFL_CARD_DBG_BAR        4
+#define DFL_CARD_DBG_BAR_SIZE   (4 * KiB)
 
 /* Device Feature Header, the field layout of drivers/fpga/dfl.h. */
 #define DFH_TYPE_AFU            1ULL
@@ -90,16 +103,28 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define DFHV1_PARAM_HDR         0x28
 #define DFHV1_PARAM_DATA        0x30
 #define DFHV1_HAS_PARAMS        (1ULL << 31)
+#define DFHV1_GROUP_SHIFT       16
 #define DFHV1_PARAM_ID_MSI_X    1ULL
 #define DFHV1_PARAM_EOP         (1ULL << 32)
+#define DFHV1_PARAM_NEXT_SHIFT  35
 
-/* Registers of FME feature 0x23 (DFHv1), relative to its DFH */
-#define F23_SCRATCH             0x40
-#define F23_DOORBELL            0x48
-#define F23_DOORBELL_COUNT      0x50
-#define F23_IRQ_STATUS          0x58
-#define F23_MSIX_START          0
-#define F23_MSIX_NUM            2
+/*
+ * Registers of the doorbell features (FME 0x23 and 0x15, both DFHv1),
+ * relative to their CSR block.  0x23's CSR block starts at its DFH, so
+ * its DFHv1 header is in the block's first qwords; 0x15's block is
+ * elsewhere in BAR0 and its first qwords read 0.
+ */
+#define DB_SCRATCH              0x40
+#define DB_DOORBELL             0x48
+#define DB_DOORBELL_COUNT       0x50
+#define DB_IRQ_STATUS           0x58
+#define DFL_NDOORBELL           2       /* features with a doorbell */
+
+/* CSR blocks relative to their DFH (DFHv1 CSR_ADDR = value << 1) */
+#define F23_CSR                 0
+#define F15_CSR                 0x6000  /* BAR0 0x8000 */
+#define P14_CSR                 0x802   /* BAR0 0x41802, 2-byte aligned */
+#define P14_CSR_SIZE            0x20
 
 /* Layout of BAR0 */
 #define PORT_OFST               0x40000
@@ -110,21 +135,75 @@ enum DflKind {
     DFL_FME_HDR,
     DFL_PORT_HDR,
     DFL_AFU,
-    DFL_PRIVATE,        /* DFHv0 private feature: DFH + scratch registers */
-    DFL_F23,            /* DFHv1 private feature 0x23: doorbell/MSI-X */
+    DFL_PRIVATE,        /* private feature: DFH + scratch registers */
+    DFL_DOORBELL,       /* DFHv1 private feature with doorbell/MSI-X */
 };
 
-#define DFL_NSCRATCH 2
+#define DFL_NSCRATCH 5
 #define NO_SCRATCH   0
+
+/* The DFHv1 header of a feature (see create_feature_instance() in dfl.c) */
+typedef struct DflDfhV1 {
+    uint64_t guid_l;
+    uint64_t guid_h;
+    uint32_t csr;           /* CSR block, relative to the DFH */
+    uint32_t csr_size;
+    uint16_t group;
+    uint16_t instance;
+    /* the MSI-X parameter; msix_num 0: no parameters (HAS_PARAMS 0) */
+    uint32_t msix_start;
+    uint32_t msix_num;
+    /* DFL_DOORBELL: a doorbell value k < db_num rings db_vector + k */
+    unsigned db;            /* index of doorbell_count[], irq_status[] */
+    uint32_t db_vector;
+    uint32_t db_num;
+} DflDfhV1;
 
 typedef struct DflFeature {
     uint32_t offset;    /* of the DFH in BAR0 */
-    uint32_t size;
+    uint32_t size;      /* the DFH's next offset */
     uint64_t dfh;
     enum DflKind kind;
     /* scratch register offsets relative to the DFH; 0 = none */
     uint32_t scratch[DFL_NSCRATCH];
+    const DflDfhV1 *v1; /* DFHv1 header, NULL for DFHv0 */
 } DflFeature;
+
+/* GUIDs, read as GUID_H:GUID_L */
+#define FME_GUID_L      0xe346524ae92aafbfULL  /* f9e17764-38f0-82fe- */
+#define FME_GUID_H      0xf9e1776438f082feULL  /* e346-524ae92aafbf  */
+#define PORT_GUID_L     0x9642b06c6b355b87ULL  /* 3ab49893-138d-42eb- */
+#define PORT_GUID_H     0x3ab49893138d42ebULL  /* 9642-b06c6b355b87  */
+#define AFU_GUID_L      0x800000dfca4d0001ULL  /* made up */
+#define AFU_GUID_H      0xd1f1c0de00004000ULL
+#define F23_GUID_L      0x800000dfca4d0023ULL  /* made up */
+#define F23_GUID_H      0xd1f1c0de00004023ULL
+#define F15_GUID_L      0x800000dfca4d0015ULL  /* made up */
+#define F15_GUID_H      0xd1f1c0de00004015ULL
+#define P14_GUID_L      0x800000dfca4d0014ULL  /* made up */
+#define P14_GUID_H      0xd1f1c0de00014014ULL
+
+/* FME 0x23: CSR block = its page, MSI-X vectors 0 and 1; k < 4 rings k */
+static const DflDfhV1 f23_v1 = {
+    .guid_l = F23_GUID_L, .guid_h = F23_GUID_H,
+    .csr = F23_CSR, .csr_size = 0x1000, .group = 0, .instance = 0,
+    .msix_start = 0, .msix_num = 2,
+    .db = 0, .db_vector = 0, .db_num = DFL_CARD_MSIX_VECTORS,
+};
+
+/* FME 0x15: CSR block one page at BAR0 0x8000, MSI-X vectors 2 and 3 */
+static const DflDfhV1 f15_v1 = {
+    .guid_l = F15_GUID_L, .guid_h = F15_GUID_H,
+    .csr = F15_CSR, .csr_size = 0x1000, .group = 1, .instance = 2,
+    .msix_start = 2, .msix_num = 2,
+    .db = 1, .db_vector = 2, .db_num = 2,
+};
+
+/* PORT 0x14: 0x20-byte CSR block at a 2-byte aligned address, no irqs */
+static const DflDfhV1 p14_v1 = {
+    .guid_l = P14_GUID_L, .guid_h = P14_GUID_H,
+    .csr = P14_CSR, .csr_size = P14_CSR_SIZE, .group = 3, .instance = 1,
+};
 
 /*
  * The Device Feature List.  Keep in sync with qemu/REGISTERS.md and
@@ -138,10 +217,11 @@ static const DflFeature dfl_features[] = {
       DFL_FME_HDR, { NO_SCRATCH } },
     { 0x01000, 0x1000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x1000, 0, 0x10),
       DFL_PRIVATE, { 0x8 } },
-    { 0x02000, 0x1000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x1000, 0, 0x15),
-      DFL_PRIVATE, { 0x8 } },
+    /* DFHv1, CSR block at BAR0 0x8000 (in the gap after the FME list) */
+    { 0x02000, 0x1000, DFH(DFH_TYPE_PRIVATE, 1, 0, 0x1000, 0, 0x15),
+      DFL_DOORBELL, { F15_CSR + DB_SCRATCH }, &f15_v1 },
     { 0x03000, 0x1000, DFH(DFH_TYPE_PRIVATE, 1, 0, 0x1000, 0, 0x23),
-      DFL_F23, { F23_SCRATCH } },
+      DFL_DOORBELL, { F23_CSR + DB_SCRATCH }, &f23_v1 },
     /* three pages, scratch on the first and in the last qword */
     { 0x04000, 0x3000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x3000, 0, 0x31),
       DFL_PRIVATE, { 0x8, 0x2ff8 } },
@@ -154,24 +234,18 @@ static const DflFeature dfl_features[] = {
     /* Port list */
     { PORT_OFST, 0x1000, DFH(DFH_TYPE_FIU, 0, 0, 0x1000, 0, 1),
       DFL_PORT_HDR, { NO_SCRATCH } },
-    { 0x41000, 0x1000, DFH(DFH_TYPE_PRIVATE, 0, DFH_EOL, 0x1000, 0, 0x14),
-      DFL_PRIVATE, { 0x8 } },
+    /*
+     * DFHv1, CSR block 0x41802-0x41821; the five qwords that cover it
+     * are byte-granular scratch storage
+     */
+    { 0x41000, 0x1000, DFH(DFH_TYPE_PRIVATE, 1, DFH_EOL, 0x1000, 0, 0x14),
+      DFL_PRIVATE, { 0x800, 0x808, 0x810, 0x818, 0x820 }, &p14_v1 },
     /* AFU, sized by PORT_HDR_CAP */
     { AFU_OFST, AFU_SIZE, DFH(DFH_TYPE_AFU, 0, DFH_EOL, 0, 0, 0),
       DFL_AFU, { 0x40 } },
 };
 
 #define DFL_NFEATURES ARRAY_SIZE(dfl_features)
-
-/* GUIDs, read as GUID_H:GUID_L */
-#define FME_GUID_L      0xe346524ae92aafbfULL  /* f9e17764-38f0-82fe- */
-#define FME_GUID_H      0xf9e1776438f082feULL  /* e346-524ae92aafbf  */
-#define PORT_GUID_L     0x9642b06c6b355b87ULL  /* 3ab49893-138d-42eb- */
-#define PORT_GUID_H     0x3ab49893138d42ebULL  /* 9642-b06c6b355b87  */
-#define AFU_GUID_L      0x800000dfca4d0001ULL  /* made up */
-#define AFU_GUID_H      0xd1f1c0de00004000ULL
-#define F23_GUID_L      0x800000dfca4d0023ULL  /* made up */
-#define F23_GUID_H      0xd1f1c0de00004023ULL
 
 #define FME_CAP_VALUE   ((1ULL << 12) |        /* PCIE0 link */          \
                          (1ULL << 17) |        /* one port */            \
@@ -185,29 +259,93 @@ struct DflCardState {
 
     MemoryRegion bar0;
     MemoryRegion msix_bar;
+    MemoryRegion dbg_bar;
 
     uint16_t device_id;
+    bool msix_in_bar0;
 
     uint64_t scratch[DFL_NFEATURES][DFL_NSCRATCH];
     uint64_t fme_port_acc;      /* FME_PORT_OFST_ACC_CTRL of port 0 */
     uint64_t port_ctrl;         /* SFTRST and LATENCY bits */
-    uint64_t doorbell_count;
-    uint64_t irq_status;
+    uint64_t doorbell_count[DFL_NDOORBELL];
+    uint64_t irq_status[DFL_NDOORBELL];
+
+    /* BAR4: BAR0 accesses by width (index log2 of the size in bytes) */
+    uint64_t dbg_reads[4];
+    uint64_t dbg_writes[4];
+    uint64_t dbg_last_addr;
+    uint64_t dbg_last_size;
+    uint64_t dbg_last_write;
 };
 
-static const DflFeature *dfl_card_find(hwaddr addr, unsigned *idx)
+/* BAR4 registers */
+#define DBG_READS               0x00    /* READS_1, _2, _4, _8 */
+#define DBG_WRITES              0x20    /* WRITES_1, _2, _4, _8 */
+#define DBG_LAST_ADDR           0x40
+#define DBG_LAST_SIZE           0x48
+#define DBG_LAST_WRITE          0x50
+#define DBG_CTRL                0x58    /* any write resets the counters */
+
+/*
+ * The feature that the 64-bit register at 8-byte aligned BAR0 offset @reg
+ * belongs to: its DFH's region [offset, offset + size) or, for DFHv1, a
+ * qword that overlaps its CSR block.  *off = @reg - the DFH's offset.
+ */
+static const DflFeature *dfl_card_find(hwaddr reg, unsigned *idx,
+                                       hwaddr *off)
 {
     unsigned i;
 
     for (i = 0; i < DFL_NFEATURES; i++) {
         const DflFeature *f = &dfl_features[i];
+        hwaddr csr = f->v1 ? f->offset + f->v1->csr : 0;
 
-        if (addr >= f->offset && addr < f->offset + f->size) {
+        if ((reg >= f->offset && reg < f->offset + f->size) ||
+            (f->v1 && reg + 8 > csr && reg < csr + f->v1->csr_size)) {
             *idx = i;
+            *off = reg - f->offset;
             return f;
         }
     }
     return NULL;
+}
+
+/* The DFHv1 header register at @off from the DFH, false if none */
+static bool dfl_card_dfhv1_read(const DflDfhV1 *v1, hwaddr off,
+                                uint64_t *val)
+{
+    switch (off) {
+    case GUID_L:
+        *val = v1->guid_l;
+        return true;
+    case GUID_H:
+        *val = v1->guid_h;
+        return true;
+    case DFHV1_CSR_ADDR:
+        /* bit 0 = 0: relative to the DFH, offset in bits 63:1 */
+        *val = (uint64_t)v1->csr << 1;
+        return true;
+    case DFHV1_CSR_SIZE_GRP:
+        *val = ((uint64_t)v1->csr_size << 32) |
+               (v1->msix_num ? DFHV1_HAS_PARAMS : 0) |
+               ((uint64_t)v1->group << DFHV1_GROUP_SHIFT) | v1->instance;
+        return true;
+    case DFHV1_PARAM_HDR:
+        if (!v1->msix_num) {
+            return false;
+        }
+        /* MSI-X parameter, version 0, next = 2 qwords, end of params */
+        *val = DFHV1_PARAM_ID_MSI_X | DFHV1_PARAM_EOP |
+               (2ULL << DFHV1_PARAM_NEXT_SHIFT);
+        return true;
+    case DFHV1_PARAM_DATA:
+        if (!v1->msix_num) {
+            return false;
+        }
+        *val = ((uint64_t)v1->msix_num << 32) | v1->msix_start;
+        return true;
+    }
+    return false;
 }
 
 static int dfl_card_scratch(const DflFeature *f, hwaddr off)
@@ -228,15 +366,18 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     const DflFeature *f;
     unsigned idx;
     hwaddr off;
+    uint64_t val;
     int j;
 
-    f = dfl_card_find(reg, &idx);
+    f = dfl_card_find(reg, &idx, &off);
     if (!f) {
         return 0;
     }
-    off = reg - f->offset;
     if (off == 0) {
         return f->dfh;
+    }
+    if (f->v1 && dfl_card_dfhv1_read(f->v1, off, &val)) {
+        return val;
     }
     j = dfl_card_scratch(f, off);
     if (j >= 0) {
@@ -288,27 +429,15 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
             return AFU_GUID_H;
         }
         break;
-    case DFL_F23:
-        switch (off) {
-        case GUID_L:
-            return F23_GUID_L;
-        case GUID_H:
-            return F23_GUID_H;
-        case DFHV1_CSR_ADDR:
-            return 0;   /* relative to the DFH, offset 0 */
-        case DFHV1_CSR_SIZE_GRP:
-            return ((uint64_t)f->size << 32) | DFHV1_HAS_PARAMS;
-        case DFHV1_PARAM_HDR:
-            /* MSI-X parameter, version 0, next = 2 qwords, end of params */
-            return DFHV1_PARAM_ID_MSI_X | DFHV1_PARAM_EOP | (2ULL << 35);
-        case DFHV1_PARAM_DATA:
-            return ((uint64_t)F23_MSIX_NUM << 32) | F23_MSIX_START;
-        case F23_DOORBELL:
+    case DFL_DOORBELL:
+        /* CSR block relative; wraps to a huge offset before the block */
+        switch (off - f->v1->csr) {
+        case DB_DOORBELL:
             return 0;
-        case F23_DOORBELL_COUNT:
-            return s->doorbell_count;
-        case F23_IRQ_STATUS:
-            return s->irq_status;
+        case DB_DOORBELL_COUNT:
+            return s->doorbell_count[f->v1->db];
+        case DB_IRQ_STATUS:
+            return s->irq_status[f->v1->db];
         }
         break;
     case DFL_PRIVATE:
@@ -317,21 +446,25 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     return 0;
 }
 
-static void dfl_card_doorbell(DflCardState *s, uint64_t vector)
+/* Doorbell value @k written to the doorbell feature @f */
+static void dfl_card_doorbell(DflCardState *s, const DflFeature *f,
+                              uint64_t k)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
+    const DflDfhV1 *v1 = f->v1;
 
-    if (vector >= DFL_CARD_MSIX_VECTORS) {
+    if (k >= v1->db_num) {
         qemu_log_mask(LOG_GUEST_ERROR,
-                      "dfl-card: doorbell for vector %" PRIu64
-                      " of %d ignored\n", vector, DFL_CARD_MSIX_VECTORS);
+                      "dfl-card: feature 0x%x: doorbell value %" PRIu64
+                      " ignored (valid: 0..%u)\n",
+                      (unsigned)(f->dfh & 0xfff), k, v1->db_num - 1);
         return;
     }
-    s->doorbell_count++;
-    s->irq_status |= 1ULL << vector;
+    s->doorbell_count[v1->db]++;
+    s->irq_status[v1->db] |= 1ULL << k;
     if (msix_enabled(pdev)) {
         /* a masked vector is left pending in the PBA */
-        msix_notify(pdev, vector);
+        msix_notify(pdev, v1->db_vector + k);
     }
 }
 
@@ -349,11 +482,10 @@ static void dfl_card_reg_write(DflCardState *s, hwaddr reg, uint64_t val,
     hwaddr off;
     int j;
 
-    f = dfl_card_find(reg, &idx);
+    f = dfl_card_find(reg, &idx, &off);
     if (!f) {
         return;
     }
-    off = reg - f->offset;
     if (off == 0) {
         return;     /* DFHs are read-only */
     }
@@ -377,16 +509,32 @@ static void dfl_card_reg_write(DflCardState *s, hwaddr reg, uint64_t val,
             s->port_ctrl = (s->port_ctrl & ~rw) | (val & rw);
         }
         break;
-    case DFL_F23:
-        if (off == F23_DOORBELL) {
-            dfl_card_doorbell(s, (val & mask) >> shift);
-        } else if (off == F23_IRQ_STATUS) {
-            s->irq_status &= ~(val & mask);
+    case DFL_DOORBELL:
+        if (off - f->v1->csr == DB_DOORBELL) {
+            dfl_card_doorbell(s, f, (val & mask) >> shift);
+        } else if (off - f->v1->csr == DB_IRQ_STATUS) {
+            s->irq_status[f->v1->db] &= ~(val & mask);
         }
         break;
     default:
         break;
     }
+}
+
+/* Count a BAR0 access for BAR4 */
+static void dfl_card_count(DflCardState *s, hwaddr addr, unsigned size,
+                           bool write)
+{
+    unsigned i = MIN(ctz32(size), 3);   /* 1, 2, 4, 8 bytes -> 0..3 */
+
+    if (write) {
+        s->dbg_writes[i]++;
+    } else {
+        s->dbg_reads[i]++;
+    }
+    s->dbg_last_addr = addr;
+    s->dbg_last_size = size;
+    s->dbg_last_write = write;
 }
 
 static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
@@ -395,6 +543,7 @@ static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
     unsigned shift = (addr & 7) * 8;
     uint64_t v = dfl_card_reg_read(s, addr & ~7ULL) >> shift;
 
+    dfl_card_count(s, addr, size, false);
     return size == 8 ? v : v & ((1ULL << (size * 8)) - 1);
 }
 
@@ -405,12 +554,77 @@ static void dfl_card_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     unsigned shift = (addr & 7) * 8;
     uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
 
+    dfl_card_count(s, addr, size, true);
     dfl_card_reg_write(s, addr & ~7ULL, val << shift, mask, shift);
 }
 
 static const MemoryRegionOps dfl_card_mmio_ops = {
     .read = dfl_card_mmio_read,
     .write = dfl_card_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = false,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = false,
+    },
+};
+
+static void dfl_card_dbg_reset(DflCardState *s)
+{
+    memset(s->dbg_reads, 0, sizeof(s->dbg_reads));
+    memset(s->dbg_writes, 0, sizeof(s->dbg_writes));
+    s->dbg_last_addr = 0;
+    s->dbg_last_size = 0;
+    s->dbg_last_write = 0;
+}
+
+/* BAR4: the 64-bit register at 8-byte aligned @reg */
+static uint64_t dfl_card_dbg_reg(DflCardState *s, hwaddr reg)
+{
+    if (reg < DBG_WRITES) {
+        return s->dbg_reads[(reg - DBG_READS) / 8];
+    }
+    if (reg < DBG_LAST_ADDR) {
+        return s->dbg_writes[(reg - DBG_WRITES) / 8];
+    }
+    switch (reg) {
+    case DBG_LAST_ADDR:
+        return s->dbg_last_addr;
+    case DBG_LAST_SIZE:
+        return s->dbg_last_size;
+    case DBG_LAST_WRITE:
+        return s->dbg_last_write;
+    }
+    return 0;
+}
+
+static uint64_t dfl_card_dbg_read(void *opaque, hwaddr addr, unsigned size)
+{
+    DflCardState *s = opaque;
+    unsigned shift = (addr & 7) * 8;
+    uint64_t v = dfl_card_dbg_reg(s, addr & ~7ULL) >> shift;
+
+    return size == 8 ? v : v & ((1ULL << (size * 8)) - 1);
+}
+
+static void dfl_card_dbg_write(void *opaque, hwaddr addr, uint64_t val,
+                               unsigned size)
+{
+    DflCardState *s = opaque;
+
+    if ((addr & ~7ULL) == DBG_CTRL) {
+        dfl_card_dbg_reset(s);
+    }
+}
+
+static const MemoryRegionOps dfl_card_dbg_ops = {
+    .read = dfl_card_dbg_read,
+    .write = dfl_card_dbg_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
     .valid = {
         .min_access_size = 1,
@@ -444,28 +658,48 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
 
-    memory_region_init(&s->msix_bar, OBJECT(s), "dfl-card-msix",
-                       DFL_CARD_MSIX_BAR_SIZE);
-    ret = msix_init(pdev, DFL_CARD_MSIX_VECTORS,
-                    &s->msix_bar, DFL_CARD_MSIX_BAR, 0,
-                    &s->msix_bar, DFL_CARD_MSIX_BAR, DFL_CARD_MSIX_PBA,
-                    0, errp);
+    if (s->msix_in_bar0) {
+        /* msix.c overlays the table and PBA on BAR0 as subregions */
+        ret = msix_init(pdev, DFL_CARD_MSIX_VECTORS,
+                        &s->bar0, 0, DFL_CARD_MSIX_IN_BAR0_TABLE,
+                        &s->bar0, 0, DFL_CARD_MSIX_IN_BAR0_PBA,
+                        0, errp);
+    } else {
+        memory_region_init(&s->msix_bar, OBJECT(s), "dfl-card-msix",
+                           DFL_CARD_MSIX_BAR_SIZE);
+        ret = msix_init(pdev, DFL_CARD_MSIX_VECTORS,
+                        &s->msix_bar, DFL_CARD_MSIX_BAR, 0,
+                        &s->msix_bar, DFL_CARD_MSIX_BAR, DFL_CARD_MSIX_PBA,
+                        0, errp);
+    }
     if (ret) {
         pcie_cap_exit(pdev);
         return;
     }
-    pci_register_bar(pdev, DFL_CARD_MSIX_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY |
-                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->msix_bar);
+    if (!s->msix_in_bar0) {
+        pci_register_bar(pdev, DFL_CARD_MSIX_BAR,
+                         PCI_BASE_ADDRESS_SPACE_MEMORY |
+                         PCI_BASE_ADDRESS_MEM_TYPE_64, &s->msix_bar);
+    }
     for (i = 0; i < DFL_CARD_MSIX_VECTORS; i++) {
         msix_vector_use(pdev, i);
     }
+
+    memory_region_init_io(&s->dbg_bar, OBJECT(s), &dfl_card_dbg_ops, s,
+                          "dfl-card-dbg", DFL_CARD_DBG_BAR_SIZE);
+    pci_register_bar(pdev, DFL_CARD_DBG_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->dbg_bar);
 }
 
 static void dfl_card_exit(PCIDevice *pdev)
 {
     DflCardState *s = DFL_CARD(pdev);
 
-    msix_uninit(pdev, &s->msix_bar, &s->msix_bar);
+    if (s->msix_in_bar0) {
+        msix_uninit(pdev, &s->bar0, &s->bar0);
+    } else {
+        msix_uninit(pdev, &s->msix_bar, &s->msix_bar);
+    }
     pcie_cap_exit(pdev);
 }
 
@@ -476,14 +710,15 @@ static void dfl_card_reset(DeviceState *dev)
     memset(s->scratch, 0, sizeof(s->scratch));
     s->fme_port_acc = 0;
     s->port_ctrl = 0;
-    s->doorbell_count = 0;
-    s->irq_status = 0;
+    memset(s->doorbell_count, 0, sizeof(s->doorbell_count));
+    memset(s->irq_status, 0, sizeof(s->irq_status));
+    dfl_card_dbg_reset(s);
 }
 
 static const VMStateDescription vmstate_dfl_card = {
     .name = TYPE_DFL_CARD,
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .fields = (VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, DflCardState),
         VMSTATE_MSIX(parent_obj, DflCardState),
@@ -491,8 +726,13 @@ static const VMStateDescription vmstate_dfl_card = {
                                DFL_NSCRATCH),
         VMSTATE_UINT64(fme_port_acc, DflCardState),
         VMSTATE_UINT64(port_ctrl, DflCardState),
-        VMSTATE_UINT64(doorbell_count, DflCardState),
-        VMSTATE_UINT64(irq_status, DflCardState),
+        VMSTATE_UINT64_ARRAY(doorbell_count, DflCardState, DFL_NDOORBELL),
+        VMSTATE_UINT64_ARRAY(irq_status, DflCardState, DFL_NDOORBELL),
+        VMSTATE_UINT64_ARRAY(dbg_reads, DflCardState, 4),
+        VMSTATE_UINT64_ARRAY(dbg_writes, DflCardState, 4),
+        VMSTATE_UINT64(dbg_last_addr, DflCardState),
+        VMSTATE_UINT64(dbg_last_size, DflCardState),
+        VMSTATE_UINT64(dbg_last_write, DflCardState),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -500,6 +740,7 @@ static const VMStateDescription vmstate_dfl_card = {
 static Property dfl_card_properties[] = {
     DEFINE_PROP_UINT16("device-id", DflCardState, device_id,
                        DFL_CARD_DEVICE_ID),
+    DEFINE_PROP_BOOL("msix-in-bar0", DflCardState, msix_in_bar0, false),
     DEFINE_PROP_END_OF_LIST(),
 };
 
