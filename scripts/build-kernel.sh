@@ -6,14 +6,15 @@
 # fragments lets an unchanged tree reuse the previous build in seconds.
 source "$(dirname "$0")/lib.sh"
 
-[ -d "$WORKTREE/.git" ] || "$TOP/scripts/worktree.sh"
+# .git is a directory in a clone, a file in a `git worktree`
+[ -e "$WORKTREE/.git" ] || "$TOP/scripts/worktree.sh"
 mkdir -p "$KBUILD_OUT" "$KERNEL_OUT"
 
 # Content of the work tree including uncommitted and untracked files.
 tree_id() {
 	local idx
 	idx=$(mktemp)
-	cp "$WORKTREE/.git/index" "$idx"
+	cp "$(git -C "$WORKTREE" rev-parse --path-format=absolute --git-path index)" "$idx"
 	GIT_INDEX_FILE=$idx git -C "$WORKTREE" add -A . >/dev/null
 	GIT_INDEX_FILE=$idx git -C "$WORKTREE" write-tree
 	rm -f "$idx"

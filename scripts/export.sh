@@ -8,14 +8,14 @@ source "$(dirname "$0")/lib.sh"
 
 check=0
 [ "${1:-}" = "--check" ] && check=1
-[ -d "$WORKTREE/.git" ] || die "no work tree at $WORKTREE; run 'make worktree'"
+[ -e "$WORKTREE/.git" ] || die "no work tree at $WORKTREE; run 'make worktree'"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # --zero-commit and --no-signature keep the output independent of when
 # the commits were re-applied and of the git version.
 git -C "$WORKTREE" format-patch -q --zero-commit --no-signature -n \
-	--subject-prefix=PATCH --cover-letter --base=base -o "$tmp" base..HEAD
+	--subject-prefix="PATCH $SERIES_VERSION" --cover-letter --base=base -o "$tmp" base..HEAD
 # The cover letter's subject and prose are hand-written and kept; its
 # shortlog, diffstat and base-commit are regenerated.
 cover=$tmp/0000-cover-letter.patch
@@ -23,7 +23,7 @@ if [ -f "$cover" ] && [ -f "$SERIES_DIR/0000-cover-letter.patch" ]; then
 	python3 - "$SERIES_DIR/0000-cover-letter.patch" "$cover" <<'PY'
 import re, sys
 old, new = (open(f).read() for f in sys.argv[1:3])
-subj = re.search(r"^Subject: \[PATCH [0-9]+/[0-9]+\] (.*(?:\n .*)*)", old, re.M).group(1)
+subj = re.search(r"^Subject: \[PATCH(?: v[0-9]+)? [0-9]+/[0-9]+\] (.*(?:\n .*)*)", old, re.M).group(1)
 blurb = old.split("\n\n", 1)[1]
 blurb = re.split(r"^\S.* \([0-9]+\):$", blurb, maxsplit=1, flags=re.M)[0]
 new = new.replace("*** SUBJECT HERE ***", subj)

@@ -8,6 +8,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # clones (CI) reuse it; override with VFIO_DFL_CACHE.
 CACHE=${VFIO_DFL_CACHE:-/var/cache/vfio-dfl}
 SERIES_DIR=$TOP/series
+# Revision of the series as posted: the subject prefix is "PATCH $SERIES_VERSION".
+SERIES_VERSION=v2
 WORKTREE=${VFIO_DFL_WORKTREE:-$TOP/linux}
 BASE_REPO=$CACHE/base/linux
 KBUILD_OUT=$CACHE/kbuild

@@ -28,6 +28,15 @@ for f in $DFL_FEATURES; do
 	dev=$(dfl_dev_by_id "$t" "$id")
 	eq "uio_dfl binds $dev (type $t feature $id)" uio_dfl "$(driver_of /sys/bus/dfl/devices/$dev)"
 	uio=$(ls /sys/bus/dfl/devices/$dev/uio 2>/dev/null | sed 's/^uio//')
+	off=$(feature_field "$f" 4) size=$(feature_field "$f" 5)
+	if [ $((off)) != $(($(feature_field "$f" 10))) ]; then
+		# DFHv1 with its CSR block away from the DFH: uio maps the block
+		bar0=$(( $(head -n1 "$P/resource" | cut -d' ' -f1) ))
+		eq "uio$uio maps feature $id's CSR block" \
+			"$(printf '0x%x 0x%x' $((bar0 + off)) $((size)))" \
+			"$(printf '0x%x 0x%x' $(cat /sys/class/uio/uio$uio/maps/map0/addr) $(cat /sys/class/uio/uio$uio/maps/map0/size))"
+		continue
+	fi
 	val=$(uio-dfh "$uio")
 	eq "uio$uio DFH of feature $id" "$dfh" "$val"
 	eq "uio$uio DFH revision of feature $id" "$((rev))" "$(( (val >> 12) & 0xf ))"

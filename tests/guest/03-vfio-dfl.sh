@@ -1,53 +1,113 @@
 # SPDX-License-Identifier: GPL-2.0
-# vfio-dfl core: binding policy and DMA contract, the uAPI selftests on a
-# page-aligned, a non-page-aligned and a multi-page feature, module
-# lifetime, removal while open, and the KUnit tests.
+# vfio-dfl core: the trust model (allowlisted features through the
+# emulated IOMMU, every other feature only through the VFIO core's
+# no-IOMMU mode), the uAPI selftests on every allowlisted feature and on
+# no-IOMMU features (page-aligned, multi-page, not page aligned), access
+# widths seen by the card, module lifetime, unbind while open, KUnit.
 # vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 
 ok "vfio-dfl module loads" modprobe vfio-dfl
+bdf=$(dfl_card_bdf)
+d10=$(dfl_dev_by_id 0 0x10) d15=$(dfl_dev_by_id 0 0x15) p14=$(dfl_dev_by_id 1 0x14)
 d23=$(dfl_dev_by_id 0 0x23) d30=$(dfl_dev_by_id 0 0x30) d31=$(dfl_dev_by_id 0 0x31)
+d32=$(dfl_dev_by_id 0 0x32)
+NOIOMMU=/sys/module/vfio/parameters/enable_unsafe_noiommu_mode
 taint0=$(tainted)
+eq "the kernel starts untainted" 0 "$taint0"
+eq "VFIO's no-IOMMU mode is off" N "$(cat $NOIOMMU)"
 
-# --- policy: a feature outside the DMA-free allowlist is refused --------
+# vfio_dev_name DEV: the name of DEV's VFIO cdev (vfioN or noiommu-vfioN)
+vfio_dev_name() { ls "/sys/bus/dfl/devices/$1/vfio-dev" 2>/dev/null | head -n1; }
+group_of() { basename "$(readlink "/sys/bus/dfl/devices/$1/iommu_group")"; }
+
+# --- off the allowlist: refused without the core's no-IOMMU mode --------
+for d in "$d30" "$d23"; do
+	id=$(cat /sys/bus/dfl/devices/$d/feature_id)
+	dmesg_mark
+	bind_to vfio-dfl "$d"
+	eq "unlisted feature $id is refused" none "$(driver_of /sys/bus/dfl/devices/$d)"
+	eq "one message names the feature and the parameter ($d)" 1 \
+		"$(dmesg_new | grep -c "$d: feature $id of FIU type 0 is not on the DMA-free allowlist and has no IOMMU isolation; it can only be bound with vfio.enable_unsafe_noiommu_mode=1: \(-EINVAL\|-22\)$")"
+	ok "probe failed with -EINVAL, the VFIO core's errno ($d)" sh -c \
+		"dmesg | grep -q '$d: probe with driver vfio-dfl failed with error -22'"
+done
+eq "the refusals do not taint" "$taint0" "$(tainted)"
+
+# --- the allowlist: emulated IOMMU, no taint, every entry bound ---------
+for d in "$d10" "$d15" "$p14"; do
+	bind_to vfio-dfl "$d"
+	eq "allowlisted $d ($(cat /sys/bus/dfl/devices/$d/feature_id)) binds" vfio-dfl \
+		"$(driver_of /sys/bus/dfl/devices/$d)"
+	n=$(vfio_dev_name "$d")
+	ok "$d has a plain vfio cdev ($n)" sh -c "echo '$n' | grep -qx 'vfio[0-9]*'"
+	g=$(group_of "$d")
+	ok "$d has its own IOMMU group /dev/vfio/$g, not noiommu" test -c "/dev/vfio/$g"
+done
+eq "binding allowlisted features does not taint" "$taint0" "$(tainted)"
+selftest f15 vfio_dfl_test VFIO_DFL_DEV="$d15" VFIO_DFL_NOIOMMU=0 \
+	$(feature_env 0 0x15) VFIO_DFL_SCRATCH=$DFL_F15_SCRATCH
+selftest f10 vfio_dfl_test VFIO_DFL_DEV="$d10" VFIO_DFL_NOIOMMU=0 \
+	$(feature_env 0 0x10) VFIO_DFL_SCRATCH=0x8
+selftest p14 vfio_dfl_test VFIO_DFL_DEV="$p14" VFIO_DFL_NOIOMMU=0 \
+	$(feature_env 1 0x14) VFIO_DFL_SCRATCH=0x6 VFIO_DFL_RW_BLOCK=0:$DFL_P14_CSR_SIZE
+eq "still untainted after the allowlisted selftests" "$taint0" "$(tainted)"
+
+# --- access widths, counted by the card (BAR4) --------------------------
+# width OP DEV OFF ARG: reset the card's counters, do one pread/pwrite,
+# print the counters.
+width() {
+	dfl-card-dbg "$bdf" reset
+	vfio-dfl-tool "$1" "$2" "$3" "$4" > /dev/null || return 1
+	dfl-card-dbg "$bdf"
+}
+eq "an aligned 8-byte pread is one 64-bit read" \
+	"r1 0 r2 0 r4 0 r8 1 w1 0 w2 0 w4 0 w8 0" "$(width pread "$d15" 0x40 8)"
+eq "an aligned 8-byte pwrite is one 64-bit write" \
+	"r1 0 r2 0 r4 0 r8 0 w1 0 w2 0 w4 0 w8 1" "$(width pwrite "$d15" 0x40 0123456789abcdef)"
+eq "a 64-byte pread is eight 64-bit reads" \
+	"r1 0 r2 0 r4 0 r8 8 w1 0 w2 0 w4 0 w8 0" "$(width pread "$d15" 0x0 64)"
+# PORT 0x14's CSR block starts at a 2-byte aligned address (BAR0 0x41802):
+# 8 bytes at its start are a 2-, a 4- and a 2-byte access, 30 bytes at 2
+# are a 4-, three 8- and a 2-byte access, never a misaligned one.
+eq "8 bytes at a 2-byte aligned start: 2+4+2" \
+	"r1 0 r2 2 r4 1 r8 0 w1 0 w2 0 w4 0 w8 0" "$(width pread "$p14" 0x0 8)"
+eq "30 bytes at block offset 2 (BAR0 0x41804): 4+8+8+8+2" \
+	"r1 0 r2 1 r4 1 r8 3 w1 0 w2 0 w4 0 w8 0" "$(width pread "$p14" 0x2 30)"
+eq "a 3-byte pwrite at an odd address: 1+2" \
+	"r1 0 r2 0 r4 0 r8 0 w1 1 w2 1 w4 0 w8 0" "$(width pwrite "$p14" 0x1 a1b2c3)"
+eq "and it lands where it was written" "a1b2c3" "$(vfio-dfl-tool pread "$p14" 0x1 3)"
+
+# --- no-IOMMU mode: the only way to features off the allowlist ----------
+echo 1 > $NOIOMMU
 dmesg_mark
-bind_to vfio-dfl "$d30"
-eq "unlisted feature 0x30 is refused" none "$(driver_of /sys/bus/dfl/devices/$d30)"
-ok "the refusal tells the admin what to do" sh -c \
-	"dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )) | grep -q '$d30: feature 0x30 of FIU type 0 is not known to be DMA-free.*allow_unsafe_dma_features=1'"
-ok "probe failed with -EPERM (errno 1)" sh -c "dmesg | grep -q '$d30: probe with driver vfio-dfl failed with error -1'"
-eq "refusal does not taint" "$taint0" "$(tainted)"
-
-# --- an allowlisted, page-aligned DFHv1 feature with interrupts ---------
-bind_to vfio-dfl "$d23"
-eq "allowlisted feature 0x23 binds" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d23)"
-ok "its vfio cdev exists" sh -c "ls /sys/bus/dfl/devices/$d23/vfio-dev | grep -q '^vfio[0-9]'"
-ok "it has its own IOMMU group" test -L "/sys/bus/dfl/devices/$d23/iommu_group"
-eq "binding an allowlisted feature does not taint" "$taint0" "$(tainted)"
-selftest "f23" vfio_dfl_test VFIO_DFL_DEV="$d23" VFIO_DFL_SCRATCH=0x40 \
-	VFIO_DFL_SIZE=0x1000 VFIO_DFL_MMAP=1
-
-# --- the unsafe parameter: binds, taints, warns once per device ---------
-echo 1 > /sys/module/vfio_dfl/parameters/allow_unsafe_dma_features
-dmesg_mark
-bind_to vfio-dfl "$d30"
-bind_to vfio-dfl "$d31"
-eq "with allow_unsafe_dma_features, 0x30 binds" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d30)"
-eq "with allow_unsafe_dma_features, 0x31 binds" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d31)"
-eq "the kernel is tainted TAINT_USER (64)" 64 "$(( $(tainted) & 64 ))"
-eq "one warning per device ($d30)" 1 "$(dmesg_new | grep -c "$d30: binding feature 0x30.*not known to be DMA-free.*tainting")"
-eq "one warning per device ($d31)" 1 "$(dmesg_new | grep -c "$d31: binding feature 0x31.*not known to be DMA-free.*tainting")"
-echo 0 > /sys/module/vfio_dfl/parameters/allow_unsafe_dma_features
-selftest "f30" vfio_dfl_test VFIO_DFL_DEV="$d30" VFIO_DFL_SCRATCH=0x8 \
-	VFIO_DFL_SIZE=0x800 VFIO_DFL_MMAP=0
-selftest "f31" vfio_dfl_test VFIO_DFL_DEV="$d31" VFIO_DFL_SCRATCH=0x2ff8 \
-	VFIO_DFL_SIZE=0x3000 VFIO_DFL_MMAP=1
+for d in "$d23" "$d30" "$d31" "$d32"; do
+	bind_to vfio-dfl "$d"
+	eq "with no-IOMMU mode, $d ($(cat /sys/bus/dfl/devices/$d/feature_id)) binds" vfio-dfl \
+		"$(driver_of /sys/bus/dfl/devices/$d)"
+	n=$(vfio_dev_name "$d")
+	ok "$d's cdev is labelled noiommu ($n)" sh -c "echo '$n' | grep -qx 'noiommu-vfio[0-9]*'"
+	ok "$d's group is /dev/vfio/noiommu-$(group_of "$d")" test -c "/dev/vfio/noiommu-$(group_of "$d")"
+	ok "the VFIO core taints for $d" sh -c \
+		"dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )) | grep -q '$d: Adding kernel taint for vfio-noiommu'"
+done
+eq "the kernel is tainted TAINT_USER (64) by the core" 64 "$(( $(tainted) & 64 ))"
+# The legacy container offers VFIO_NOIOMMU_IOMMU only while the mode is on.
+selftest f23 vfio_dfl_test VFIO_DFL_DEV="$d23" VFIO_DFL_NOIOMMU=1 \
+	$(feature_env 0 0x23) VFIO_DFL_SCRATCH=$DFL_F23_SCRATCH
+selftest f30 vfio_dfl_test VFIO_DFL_DEV="$d30" VFIO_DFL_NOIOMMU=1 \
+	$(feature_env 0 0x30) VFIO_DFL_SCRATCH=0x8
+selftest f31 vfio_dfl_test VFIO_DFL_DEV="$d31" VFIO_DFL_NOIOMMU=1 \
+	$(feature_env 0 0x31) VFIO_DFL_SCRATCH=0x2ff8
+selftest f32 vfio_dfl_test VFIO_DFL_DEV="$d32" VFIO_DFL_NOIOMMU=1 \
+	$(feature_env 0 0x32) VFIO_DFL_SCRATCH=0xf8
+echo 0 > $NOIOMMU
 
 # --- module lifetime: no unload while a device is open --------------------
-vfio-dfl-tool hold "$d23" 0x40 60 > /tmp/hold.out &
+vfio-dfl-tool hold "$d15" 0x40 60 > /tmp/hold.out &
 hold=$!
-ok "a process holds $d23" wait_for 20 grep -q '^ready' /tmp/hold.out
+ok "a process holds $d15" wait_for 20 grep -q '^ready' /tmp/hold.out
 ok "rmmod vfio_dfl is refused while the device is open" sh -c '! rmmod vfio_dfl'
 kill -TERM $hold
 wait $hold
@@ -55,21 +115,23 @@ eq "the holder released on SIGTERM" 3 "$?"
 
 # --- unbind while open: request eventfd, unbind completes on close -------
 dmesg_mark
-vfio-dfl-tool hold "$d23" 0x40 60 > /tmp/hold.out &
+vfio-dfl-tool hold "$d15" 0x40 60 > /tmp/hold.out &
 hold=$!
 wait_for 20 grep -q '^ready' /tmp/hold.out
-echo "$d23" > /sys/bus/dfl/drivers/vfio-dfl/unbind &
+echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind &
 unbind=$!
 wait $hold
 eq "holder saw the request and released (exit 0)" 0 "$?"
 ok "holder got the request" grep -q '^request received' /tmp/hold.out
 ok "calls kept working until release" grep -q '^read after request: 0x' /tmp/hold.out
 wait $unbind
-eq "unbind completed after release" none "$(driver_of /sys/bus/dfl/devices/$d23)"
-ok "request relayed (kernel log)" sh -c "dmesg | grep -q '$d23: Relaying device request to user'"
+eq "unbind completed after release" none "$(driver_of /sys/bus/dfl/devices/$d15)"
+ok "request relayed (kernel log)" sh -c "dmesg | grep -q '$d15: Relaying device request to user'"
 
 # --- nothing left: unbind all, unload ------------------------------------
-for d in "$d30" "$d31"; do echo "$d" > /sys/bus/dfl/drivers/vfio-dfl/unbind; done
+for d in "$d10" "$p14" "$d23" "$d30" "$d31" "$d32"; do
+	echo "$d" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+done
 ok "rmmod vfio_dfl once nothing is open" rmmod vfio_dfl
 
 kunit_results vfio_dfl_test vfio-dfl

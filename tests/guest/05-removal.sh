@@ -8,14 +8,15 @@
 . /usr/bin/dfl.sh
 
 modprobe vfio-dfl
-d23=$(dfl_dev_by_id 0 0x23)
+d15=$(dfl_dev_by_id 0 0x15)
 bdf=$(dfl_card_bdf)
-bind_to vfio-dfl "$d23"
-eq "0x23 bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d23)"
-vfio-dfl-tool scratch "$d23" 0x40 0x5a5a0000c0ffee00 > /dev/null
-vfio-dfl-tool hold "$d23" 0x40 120 > /tmp/hold.out &
+bind_to vfio-dfl "$d15"
+eq "0x15 bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d15)"
+vfio-dfl-tool scratch "$d15" 0x40 0x5a5a0000c0ffee00 > /dev/null
+vfio-dfl-tool hold "$d15" 0x40 120 > /tmp/hold.out &
 hold=$!
-ok "a process holds fd, mapping and iommufd of $d23" wait_for 20 grep -q '^ready: .*mapping' /tmp/hold.out
+ok "a process holds fd, mapping and iommufd of $d15" wait_for 20 grep -q '^ready: .*mapping' /tmp/hold.out
+ok "its feature interrupt is armed while held" grep -q "vfio-dfl-irq\[0\]($d15)" /proc/interrupts
 dmesg_mark
 t0=$(date +%s)
 ok "QMP device_del card0" qmp '{"execute":"device_del","arguments":{"id":"card0"}}'
@@ -30,12 +31,12 @@ eq "registers still readable until release (pread, mapping)" \
 ok "notified within 60 s of device_del ($((t1 - t0)) s)" test $((t1 - t0)) -le 60
 ok "card leaves PCI within 30 s of the release" wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$bdf"
 eq "no dfl_dev left" 0 "$(dfl_dev_count)"
-ok "vfio-dfl relayed the request (kernel log)" sh -c "dmesg | grep -q '$d23: Relaying device request to user'"
+ok "vfio-dfl relayed the request (kernel log)" sh -c "dmesg | grep -q '$d15: Relaying device request to user'"
 ok "no vfio-dfl interrupt left in /proc/interrupts" sh -c '! grep -q vfio-dfl /proc/interrupts'
 ok "QMP device_add card0" qmp_retry 30 '{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card0","bus":"rp1"}}'
 ok "dfl_dev devices are back" wait_for 30 sh -c "[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
-d23=$(dfl_dev_by_id 0 0x23)
-bind_to vfio-dfl "$d23"
-eq "the new 0x23 binds to vfio-dfl again" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d23)"
-ok "its scratch register works" vfio-dfl-tool scratch "$d23" 0x40 0x1234
+d15=$(dfl_dev_by_id 0 0x15)
+bind_to vfio-dfl "$d15"
+eq "the new 0x15 binds to vfio-dfl again" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d15)"
+ok "its scratch register works" vfio-dfl-tool scratch "$d15" 0x40 0x1234
 tap_done

@@ -26,9 +26,9 @@ for g in /sys/kernel/iommu_groups/*; do
 done
 
 . /usr/bin/dfl.sh
-d=$(dfl_dev_by_id 0 0x23)
+d=$(dfl_dev_by_id 0 0x15)
 if [ -n "$d" ]; then
-	echo "== vfio-dfl: hand feature 0x23 ($d) to userspace"
+	echo "== vfio-dfl: hand feature 0x15 ($d, HSSI subsystem, on the DMA-free allowlist) to userspace"
 	modprobe vfio-dfl
 	echo "# driverctl --bus dfl set-override $d vfio-dfl"
 	driverctl --nosave --bus dfl set-override "$d" vfio-dfl

@@ -7,8 +7,14 @@
  *   vfio-dfl-tool info DEV
  *   vfio-dfl-tool scratch DEV OFFSET VALUE    write 64 bits, read back
  *   vfio-dfl-tool irq DEV INDEX DOORBELL N    arm INDEX, ring N times
- *   vfio-dfl-tool hold DEV OFFSET SECONDS     hold fd + mapping + iommufd
- *                                             until the device is requested
+ *   vfio-dfl-tool hold DEV OFFSET SECONDS [LINGER]
+ *                                             hold fd + mapping + iommufd
+ *                                             (and IRQ index 0 armed, if any)
+ *                                             until the device is requested,
+ *                                             then LINGER seconds more
+ *   vfio-dfl-tool pread DEV OFFSET SIZE       one pread() of SIZE bytes,
+ *                                             printed as hex bytes
+ *   vfio-dfl-tool pwrite DEV OFFSET HEXBYTES  one pwrite() of those bytes
  */
 #include <dirent.h>
 #include <inttypes.h>
@@ -44,7 +50,9 @@ static void dev_open(struct dev *d, const char *name)
 	dir = opendir(path);
 	if (!dir)
 		die("%s (is %s bound to vfio-dfl?)", path, name);
-	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4))
+	/* vfioN, or noiommu-vfioN for a feature off the DMA-free allowlist */
+	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4) &&
+	       strncmp(de->d_name, "noiommu-vfio", 12))
 		;
 	if (!de)
 		die("no vfio cdev under %s", path);
@@ -153,11 +161,17 @@ int main(int argc, char **argv)
 
 	if (!strcmp(argv[1], "info")) {
 		printf("%s: fiu_type %u feature_id 0x%x revision %u dfh_version %u "
+		       "guid %016llx%016llx group %u instance %u "
 		       "num_feature_irqs %u req_irq_index %u param_size %u "
+		       "csr_offset %lld csr_size 0x%llx "
 		       "region size 0x%llx flags 0x%x%s\n", argv[2],
 		       d.cap.fiu_type, d.cap.feature_id, d.cap.revision,
-		       d.cap.dfh_version, d.cap.num_feature_irqs,
+		       d.cap.dfh_version, (unsigned long long)d.cap.guid_h,
+		       (unsigned long long)d.cap.guid_l, d.cap.group_id,
+		       d.cap.instance_id, d.cap.num_feature_irqs,
 		       d.cap.req_irq_index, d.cap.param_size,
+		       (long long)d.cap.csr_offset,
+		       (unsigned long long)d.cap.csr_size,
 		       (unsigned long long)d.reg.size, d.reg.flags,
 		       d.map ? " (mmap)" : "");
 	} else if (!strcmp(argv[1], "scratch") && argc == 5) {
@@ -186,14 +200,45 @@ int main(int argc, char **argv)
 		       index, n, got);
 		if (got != n)
 			return 1;
-	} else if (!strcmp(argv[1], "hold") && argc == 5) {
+	} else if (!strcmp(argv[1], "pread") && argc == 5) {
+		uint64_t off = strtoull(argv[3], NULL, 0);
+		size_t i, n = strtoul(argv[4], NULL, 0);
+		uint8_t buf[256];
+
+		if (n > sizeof(buf) ||
+		    pread(d.fd, buf, n, d.reg.offset + off) != (ssize_t)n)
+			die("pread %zu bytes at 0x%" PRIx64, n, off);
+		for (i = 0; i < n; i++)
+			printf("%02x", buf[i]);
+		printf("\n");
+	} else if (!strcmp(argv[1], "pwrite") && argc == 5) {
+		uint64_t off = strtoull(argv[3], NULL, 0);
+		size_t i, n = strlen(argv[4]) / 2;
+		uint8_t buf[256];
+		unsigned int b;
+
+		if (n > sizeof(buf) || strlen(argv[4]) % 2)
+			die("bad byte string %s", argv[4]);
+		for (i = 0; i < n; i++) {
+			if (sscanf(argv[4] + 2 * i, "%2x", &b) != 1)
+				die("bad byte string %s", argv[4]);
+			buf[i] = b;
+		}
+		if (pwrite(d.fd, buf, n, d.reg.offset + off) != (ssize_t)n)
+			die("pwrite %zu bytes at 0x%" PRIx64, n, off);
+	} else if (!strcmp(argv[1], "hold") && (argc == 5 || argc == 6)) {
 		uint64_t off = strtoull(argv[3], NULL, 0);
 		int secs = atoi(argv[4]), efd = eventfd(0, EFD_NONBLOCK);
+		int linger = argc == 6 ? atoi(argv[5]) : 0;
 		uint64_t n = 0;
 
 		signal(SIGTERM, on_term);
 		if (efd < 0 || set_trigger(&d, d.cap.req_irq_index, efd))
 			die("arm the request index");
+		/* A removal must also free an armed feature interrupt */
+		if (d.cap.num_feature_irqs &&
+		    set_trigger(&d, 0, eventfd(0, EFD_NONBLOCK)))
+			die("arm IRQ index 0");
 		printf("ready: holding %s (fd, %s, iommufd)\n", argv[2],
 		       d.map ? "mapping" : "no mapping");
 		fflush(stdout);
@@ -209,6 +254,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		printf("request received\n");
+		fflush(stdout);
+		if (linger)
+			sleep(linger);
 		printf("read after request: 0x%016" PRIx64 " (pread)", rd64(&d, off));
 		if (d.map)
 			printf(", 0x%016" PRIx64 " (mapping)",

@@ -44,6 +44,46 @@ driver_of() {
 # Feature fields: feature_field "0:0x23:..." N (1-based, ':'-separated)
 feature_field() { echo "$1" | cut -d: -f"$2"; }
 
+# The DFL_FEATURES entry of FIU type $1, feature id $2.
+feature_entry() {
+	local f
+	for f in $DFL_FEATURES; do
+		if [ "$(feature_field "$f" 1)" = "$1" ] &&
+		   [ $(( $(feature_field "$f" 2) )) = $(( $2 )) ]; then
+			echo "$f"
+			return
+		fi
+	done
+}
+
+# feature_env TYPE ID: what the model's register map says about a feature,
+# as the VFIO_DFL_* facts the kselftests check (VAR=value words, for env).
+# The same variables describe a real card's feature on real hardware.
+feature_env() {
+	local f off size dfh_off ver irqs guid_h guid_l params="" hdr msix
+	f=$(feature_entry "$1" "$2")
+	[ -n "$f" ] || return 1
+	off=$(feature_field "$f" 4) size=$(feature_field "$f" 5)
+	ver=$(feature_field "$f" 7) irqs=$(feature_field "$f" 8)
+	dfh_off=$(feature_field "$f" 10)
+	guid_h=$(printf %016x "$(feature_field "$f" 13)")
+	guid_l=$(printf %016x "$(feature_field "$f" 14)")
+	# DFHv1 parameter words, when the map has them for this feature
+	eval "hdr=\${DFL_F$(printf %x "$2")_PARAM_HDR:-} msix=\${DFL_F$(printf %x "$2")_PARAM_MSIX:-}"
+	[ "$1" = 0 ] && [ -n "$hdr" ] && params="$hdr,$msix"
+	echo "VFIO_DFL_SIZE=$size" \
+	     "VFIO_DFL_REVISION=$(feature_field "$f" 3)" \
+	     "VFIO_DFL_DFH_VERSION=$ver" \
+	     "VFIO_DFL_NUM_IRQS=$irqs" \
+	     "VFIO_DFL_GROUP=$(feature_field "$f" 11)" \
+	     "VFIO_DFL_INSTANCE=$(feature_field "$f" 12)" \
+	     "VFIO_DFL_CSR_OFFSET=$(( off - dfh_off ))" \
+	     "VFIO_DFL_DFH_AT_START=$([ $((off)) = $((dfh_off)) ] && echo 1 || echo 0)" \
+	     "VFIO_DFL_GUID=$guid_h$guid_l" \
+	     "VFIO_DFL_MMAP=$([ $((off % 4096)) = 0 ] && [ $((size % 4096)) = 0 ] && echo 1 || echo 0)" \
+	     "VFIO_DFL_PARAMS=$params"
+}
+
 # kunit_results MODULE SUITE: load a KUnit test module and report SUITE's
 # verdict from debugfs as one TAP result (7.3's suite log holds the
 # plan and the suite's "ok"/"not ok" line; a suite is ok only if none of
@@ -74,14 +114,38 @@ bind_to() {
 	return 0
 }
 
-# selftest NAME ENV...: run the vfio-dfl kselftest with ENV, prefixing
-# each TAP result with NAME so results stay distinguishable.
+# selftest NAME PROG ENV...: run a vfio-dfl kselftest with ENV, prefixing
+# each TAP result with NAME so results stay distinguishable. No result can
+# vanish: a missing binary, a crash, an abort or fewer results than the
+# kselftest's own plan is a "not ok" line with the reason, and any failure
+# (or a non-zero exit other than "everything skipped") fails the guest
+# script too (TAP_FAIL of tap.sh).
 selftest() {
-	local name=$1 prog=$2
+	local name=$1 prog=/usr/bin/selftests/$2 out=/tmp/selftest.out rc plan n
 	shift 2
-	env "$@" "/usr/bin/selftests/$prog" 2>&1 |
-		sed -e "s/^ok [0-9]* /ok $name: /" -e "s/^not ok [0-9]* /not ok $name: /" \
-		    -e '/^1\.\./d' -e '/^TAP version/d'
+	if [ ! -x "$prog" ]; then
+		echo "not ok $name: $prog is missing"
+		TAP_FAIL=$((TAP_FAIL + 1))
+		return 1
+	fi
+	env "$@" "$prog" > "$out" 2>&1
+	rc=$?
+	sed -e "s/^ok [0-9]* /ok $name: /" -e "s/^not ok [0-9]* /not ok $name: /" \
+	    -e '/^1\.\./d' -e '/^TAP version/d' "$out"
+	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$out" | head -n1)
+	n=$(grep -cE '^(not )?ok [0-9]+ ' "$out")
+	if [ -z "$plan" ] || [ "$n" != "$plan" ]; then
+		echo "not ok $name: $n results for a plan of ${plan:-(no plan)}, exit status $rc (crash or abort?)"
+		TAP_FAIL=$((TAP_FAIL + 1))
+		return 1
+	fi
+	case $rc in
+	0) ;;
+	4) [ "$(grep -cE '^ok [0-9]+ .*# SKIP' "$out")" = "$n" ] || {
+		echo "not ok $name: exit status 4 (skip) but not every result skipped"
+		TAP_FAIL=$((TAP_FAIL + 1)); return 1; } ;;
+	*) TAP_FAIL=$((TAP_FAIL + 1)); return 1 ;;
+	esac
 }
 
 tainted() { cat /proc/sys/kernel/tainted; }

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dfl-card-dbg: read or reset the access-width counters of the DFL card
+ * model (qemu/REGISTERS.md, BAR4), through the PCI function's sysfs
+ * resource file. Test hardware only: a real card has no such BAR.
+ *
+ *   dfl-card-dbg BDF          print "r1 R r2 R r4 R r8 R w1 W w2 W w4 W w8 W"
+ *   dfl-card-dbg BDF reset    zero the counters
+ */
+#include <inttypes.h>
+#include <sys/mman.h>
+#include "util.h"
+
+#define DBG_BAR		4
+#define DBG_SIZE	0x1000
+#define DBG_CTRL	0x58
+
+int main(int argc, char **argv)
+{
+	static const char *const names[] = {
+		"r1", "r2", "r4", "r8", "w1", "w2", "w4", "w8",
+	};
+	volatile uint64_t *regs;
+	char path[256];
+	unsigned int i;
+	int fd;
+
+	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "reset")))
+		die("usage: %s BDF [reset]", argv[0]);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource%d",
+		 argv[1], DBG_BAR);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0)
+		die("open %s", path);
+	regs = mmap(NULL, DBG_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (regs == MAP_FAILED)
+		die("mmap %s", path);
+	if (argc == 3) {
+		regs[DBG_CTRL / 8] = 1;
+		return 0;
+	}
+	for (i = 0; i < 8; i++)
+		printf("%s%s %" PRIu64, i ? " " : "", names[i], regs[i]);
+	printf("\n");
+	return 0;
+}
