@@ -24,4 +24,22 @@ if [ -f "$st/Makefile" ]; then
 		KHDR_INCLUDES="-isystem $HDR" LDFLAGS=-static
 	n=$((n + 1))
 fi
+# The sample user-mode driver in dfl.rst's vfio-dfl "Example" section,
+# exactly as the final tree's documentation shows it: the literal block
+# after the "Example" heading, de-indented one tab. Built with -Werror
+# and run in the guest (tests/guest/03-vfio-dfl.sh), so the doc cannot
+# drift from the uAPI.
+rst=$WORKTREE/Documentation/fpga/dfl.rst
+if grep -q 'vfio-dfl' "$rst" 2>/dev/null; then
+	awk '
+		/^Example$/ { ex = 1; next }
+		ex && /::$/ { code = 1; next }
+		code && /^[^\t ]/ && NF { exit }
+		code { sub(/^\t/, ""); print }
+	' "$rst" > "$OUT/dfl-rst-example.c"
+	grep -q 'int main' "$OUT/dfl-rst-example.c" ||
+		die "no C example found in $rst (Example section)"
+	gcc "${CFLAGS[@]}" -o "$OUT/dfl-rst-example" "$OUT/dfl-rst-example.c"
+	n=$((n + 1))
+fi
 echo "progs: $n built into $OUT"

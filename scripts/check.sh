@@ -17,8 +17,28 @@ record() { # record pass|fail|skip NAME
 	case $1 in
 	pass) PASSED=$((PASSED + 1)); echo "PASS: $2" ;;
 	fail) FAILED=$((FAILED + 1)); echo "FAIL: $2" ;;
-	skip) SKIPPED=$((SKIPPED + 1)); echo "SKIP: $2" ;;
+	skip) SKIPPED=$((SKIPPED + 1)); echo "SKIP: $2"
+	      # the skip's key: "suite: test", without TAP number and reason
+	      echo "$2" | sed -E 's/^([^:]*): ([0-9]+ - )?/\1: /; s/ *# SKIP.*$//; s/ \(.*$//' \
+		>> "$LOGDIR/skips" ;;
 	esac
+}
+# Skips are facts kept in tests/expected-skips ("suite: test -- reason"):
+# a skip that is not listed, or a listed one that did not happen, fails.
+check_skips() {
+	local want=$TOP/tests/expected-skips k
+	touch "$LOGDIR/skips"
+	echo "skips per suite:" \
+		$(cut -d: -f1 "$LOGDIR/skips" | sort | uniq -c | awk '{ printf "%s=%s ", $2, $1 }')
+	[ -f "$want" ] || { record fail "tests/expected-skips is missing"; return; }
+	sed -e '/^#/d' -e '/^[[:space:]]*$/d' -e 's/ -- .*$//' "$want" | sort > "$LOGDIR/skips.want"
+	sort "$LOGDIR/skips" > "$LOGDIR/skips.got"
+	while IFS= read -r k; do
+		record fail "unexpected skip (not in tests/expected-skips): $k"
+	done < <(comm -13 "$LOGDIR/skips.want" "$LOGDIR/skips.got")
+	while IFS= read -r k; do
+		record fail "expected skip did not happen (tests/expected-skips): $k"
+	done < <(comm -23 "$LOGDIR/skips.want" "$LOGDIR/skips.got")
 }
 timing() { echo "stage $1: $2s"; }
 stage() { # stage NAME CMD...: run a setup step; a failure is fatal
@@ -31,10 +51,11 @@ stage() { # stage NAME CMD...: run a setup step; a failure is fatal
 	timing "$name" $(( $(date +%s) - t0 ))
 	if [ $rc -ne 0 ]; then
 		record fail "stage $name (see $LOGDIR/stage-$name.log)"
-		finish
+		finish early
 	fi
 }
 finish() {
+	[ "${1:-}" = early ] || check_skips
 	timing total $(( $(date +%s) - T_ALL ))
 	if [ $SKIPPED -gt 0 ]; then
 		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
@@ -83,7 +104,7 @@ if "$TOP/scripts/worktree.sh" > "$LOGDIR/worktree.log" 2>&1; then
 	record pass "series applies on base: $(tail -n1 "$LOGDIR/worktree.log")"
 else
 	record fail "series applies on base: $(grep ERROR "$LOGDIR/worktree.log")"
-	finish
+	finish early
 fi
 timing worktree $(( $(date +%s) - t0 ))
 
@@ -96,7 +117,7 @@ while IFS= read -r l; do
 	case $l in
 	PASS\ *) record pass "gate ${l#PASS }"; ngates=$((ngates + 1)) ;;
 	FAIL\ *) record fail "gate ${l#FAIL }"; ngates=$((ngates + 1)) ;;
-	SKIP\ *) record skip "gate ${l#SKIP }"; ngates=$((ngates + 1)) ;;
+	SKIP\ *) record skip "gates: ${l#SKIP }"; ngates=$((ngates + 1)) ;;
 	esac
 done < "$LOGDIR/gates.log"
 if [ $ngates -eq 0 ]; then
@@ -104,6 +125,23 @@ if [ $ngates -eq 0 ]; then
 		record pass "gates run (series is empty)"
 	else
 		record fail "gates produced no result (see $LOGDIR/gates.log)"
+	fi
+else
+	# Every patch has a verdict for each of the three gates: a gate script
+	# that dies half-way must not read as a shorter, green list.
+	for p in $(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series/series"); do
+		for g in build checkpatch docs kernel-doc; do
+			grep -qE "^(PASS|FAIL|SKIP) $g $p( |$)" "$LOGDIR/gates.log" ||
+				record fail "gate $g $p: no verdict (gates.sh exit status $grc, see $LOGDIR/gates.log)"
+		done
+	done
+	last=$(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series/series" | tail -n1)
+	for g in build-arm64 build-i386; do
+		grep -qE "^(PASS|FAIL) $g $last( |$)" "$LOGDIR/gates.log" ||
+			record fail "gate $g $last: no verdict (gates.sh exit status $grc, see $LOGDIR/gates.log)"
+	done
+	if [ $grc -ne 0 ] && ! grep -q '^FAIL ' "$LOGDIR/gates.log"; then
+		record fail "gates.sh exited with status $grc without a FAIL verdict (see $LOGDIR/gates.log)"
 	fi
 fi
 timing gates $(( $(date +%s) - t0 ))
@@ -132,16 +170,36 @@ fi
 stage progs "$TOP/scripts/build-progs.sh"
 stage initramfs "$TOP/scripts/mkinitramfs.sh"
 
-# The harness itself: a failing guest script must fail the run.
+# The harness itself, positive controls: a failing guest script, a WARN,
+# a KASAN report, a kmemleak leak and a console log without the boot
+# banner must each fail the run on its own. The failing script's boot
+# provokes nothing else and must show no detector firing, so the controls
+# fail for the reason they name.
 t0=$(date +%s)
-"$TOP/scripts/vm.py" --qemu "$QEMU" "${CARD_OPT[@]}" --log-dir "$LOGDIR/vm-harness" \
-	"$TOP/tests/guest/harness-must-fail.sh" > "$LOGDIR/guest-harness.log" 2>&1
-hrc=$?
-if [ $hrc -eq 3 ] && grep -q 'about to fail deliberately' "$LOGDIR/guest-harness.log"; then
-	record pass "harness reports a failing guest script (exit status 3 propagated)"
-else
-	record fail "harness self-test: expected exit 3, got $hrc (see $LOGDIR/guest-harness.log)"
-fi
+# control NAME EXPECTED-STATUS GREP [vm.py options] SCRIPT [ARGS]
+control() {
+	local name=$1 want=$2 pat=$3 log=$LOGDIR/guest-harness-$1.log hrc
+	shift 3
+	"$TOP/scripts/vm.py" --qemu "$QEMU" "${CARD_OPT[@]}" --card none \
+		--log-dir "$LOGDIR/vm-harness-$name" "$@" > "$log" 2>&1
+	hrc=$?
+	# exactly the one detector named fails the run (want 1), or none (3)
+	local nfail=$(grep -c '^vm: FAIL' "$log")
+	if [ "$hrc" = "$want" ] && grep -qE -- "$pat" "$log" &&
+	   [ "$nfail" = $([ "$want" = 1 ] && echo 1 || echo 0) ]; then
+		record pass "harness control $name: exit status $hrc, log shows '$pat'"
+	else
+		record fail "harness control $name: expected exit $want, '$pat' and one reason, got $hrc, $nfail reason(s) (see $log)"
+		grep '^vm:' "$log" | sed 's/^/   /'
+	fi
+}
+H=$TOP/tests/guest
+control script 3 'about to fail deliberately' "$H/harness-must-fail.sh"
+control warn 1 '^vm:   .*WARNING: .*lkdtm' "$H/harness-detector.sh" warn
+control kasan 1 '^vm:   .*BUG: KASAN: slab-use-after-free' "$H/harness-detector.sh" kasan
+control kmemleak 1 '^vm: FAIL: kmemleak reports [1-9][0-9]* leak' "$H/harness-detector.sh" leak
+control banner 1 '^vm: FAIL: the kernel log has no boot banner' \
+	--append loglevel=1 "$H/harness-detector.sh" none
 timing guest-harness $(( $(date +%s) - t0 ))
 
 for t in "$TOP"/tests/guest/[0-9][0-9]-*.sh; do

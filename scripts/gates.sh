@@ -4,7 +4,9 @@
 #   build      make W=1 C=1 on the directories the patch touches (sparse);
 #              uapi headers via `make headers`, selftests via their Makefile
 #   checkpatch scripts/checkpatch.pl --strict
+#   docs       make htmldocs for the Documentation/ subdirs of touched .rst
 #   kernel-doc scripts/kernel-doc -none on touched .c/.h files
+#   build-arm64, build-i386: W=1 cross builds of the final tree
 # One "PASS|FAIL|SKIP <gate> <patch>" line per patch and gate. Logs go to
 # $CACHE/gates/logs. Exit status 1 if any gate failed.
 source "$(dirname "$0")/lib.sh"
@@ -50,6 +52,7 @@ maintained_added_files() {
 }
 
 failed=0
+applied_all=1
 result() { # result STATUS GATE PATCH [detail]
 	echo "$1 $2 $3${4:+ ($4)}"
 	[ "$1" = FAIL ] && failed=1
@@ -60,6 +63,7 @@ for p in $patches; do
 	log_base=$LOGS/${p%.patch}
 	if ! git -C "$SRC" am -q "$SERIES_DIR/$p" > "$log_base.am.log" 2>&1; then
 		result FAIL apply "$p" "see $log_base.am.log"
+		applied_all=0
 		git -C "$SRC" am --abort >/dev/null 2>&1 || true
 		break
 	fi
@@ -134,8 +138,8 @@ for p in $patches; do
 	# tree, and only then.
 	cp_log=$log_base.checkpatch.log
 	cp=(scripts/checkpatch.pl --strict -q)
-	(cd "$SRC" && "${cp[@]}" "$SERIES_DIR/$p") > "$cp_log" 2>&1
-	cp_rc=$?
+	cp_rc=0
+	(cd "$SRC" && "${cp[@]}" "$SERIES_DIR/$p") > "$cp_log" 2>&1 || cp_rc=$?
 	camel_ok=0
 	if [ $cp_rc -ne 0 ] && grep -q 'Avoid CamelCase' "$cp_log" &&
 	   (cd "$SRC" && "${cp[@]}" --ignore CAMELCASE "$SERIES_DIR/$p") > "$cp_log.nocamel" 2>&1; then
@@ -155,6 +159,38 @@ for p in $patches; do
 		result FAIL checkpatch "$p" "$(grep -m1 '^total:' "$log_base.checkpatch.log" || echo "see $log_base.checkpatch.log")"
 	fi
 
+	# --- docs --------------------------------------------------------------
+	# The kernel's own doc build (Sphinx) of the Documentation/ subdirs
+	# whose .rst pages the patch touches; a warning or error citing a
+	# page the patch touches fails it.
+	rst=() sphinxdirs=()
+	for f in $files; do
+		case $f in Documentation/*/*.rst)
+			rst+=("$f")
+			d=${f#Documentation/}; sphinxdirs+=("${d%%/*}") ;;
+		esac
+	done
+	if [ ${#rst[@]} -eq 0 ]; then
+		result SKIP docs "$p" "no .rst page touched"
+	else
+		mapfile -t sphinxdirs < <(printf '%s\n' "${sphinxdirs[@]}" | sort -u)
+		doc_log=$log_base.docs.log
+		doc_ok=1
+		"${K[@]}" SPHINXDIRS="${sphinxdirs[*]}" htmldocs > "$doc_log" 2>&1 || doc_ok=0
+		ndoc=0
+		for f in "${rst[@]}"; do
+			n=$(grep -cE "(^|/)$f(:[0-9]+)?: (WARNING|ERROR|CRITICAL)" "$doc_log" || true)
+			ndoc=$((ndoc + n))
+		done
+		if [ $doc_ok = 0 ]; then
+			result FAIL docs "$p" "htmldocs failed, see $doc_log"
+		elif [ $ndoc -gt 0 ]; then
+			result FAIL docs "$p" "$ndoc Sphinx warning(s) in touched pages, see $doc_log"
+		else
+			result PASS docs "$p" "htmldocs SPHINXDIRS=${sphinxdirs[*]}: ${rst[*]}"
+		fi
+	fi
+
 	# --- kernel-doc ------------------------------------------------------
 	kd=()
 	for f in $files; do
@@ -163,20 +199,20 @@ for p in $patches; do
 	# Only warnings the patch adds count: compare with the parent's
 	# files, line numbers stripped (e.g. vfio.h has old warnings).
 	if [ ${#kd[@]} -eq 0 ]; then
-		result SKIP kernel-doc "$p" "no C files touched"
+		result SKIP kernel-doc "$p" "no C file outside tools/ touched"
 	else
 		kd_log=$log_base.kernel-doc.log
-		(cd "$SRC" && scripts/kernel-doc -none "${kd[@]}") > "$kd_log" 2>&1
+		(cd "$SRC" && scripts/kernel-doc -none "${kd[@]}") > "$kd_log" 2>&1 || true
 		: > "$kd_log.before"
 		for f in "${kd[@]}"; do
 			git -C "$SRC" cat-file -e "HEAD~1:$f" 2>/dev/null || continue
 			mkdir -p "$G/before/$(dirname "$f")"
 			git -C "$SRC" show "HEAD~1:$f" > "$G/before/$f"
-			(cd "$SRC" && scripts/kernel-doc -none "$G/before/$f") 2>&1 |
+			{ (cd "$SRC" && scripts/kernel-doc -none "$G/before/$f") 2>&1 || true; } |
 				sed "s|$G/before/||g" >> "$kd_log.before"
 		done
 		rm -rf "$G/before"
-		norm() { sed -E 's/:[0-9]+( |:)/:N\1/' "$1" | grep -i -E "warning|error" | sort; }
+		norm() { sed -E 's/:[0-9]+( |:)/:N\1/' "$1" | { grep -i -E "warning|error" || true; } | sort; }
 		new_warn=$(comm -13 <(norm "$kd_log.before") <(norm "$kd_log") | wc -l)
 		if [ "$new_warn" -eq 0 ]; then
 			result PASS kernel-doc "$p" "$(norm "$kd_log" | wc -l) warning(s) already in the base"
@@ -185,4 +221,81 @@ for p in $patches; do
 		fi
 	fi
 done
+
+# --- cross builds of the final tree --------------------------------------
+# Where the kernel's build bots would build it: arm64 (an unaligned 64-bit
+# access to device memory faults there) and 32-bit x86 (readq comes from
+# io-64-nonatomic, resource_size_t and size_t print differently). Only the
+# directories the series touches, W=1; a warning in a file the series
+# touches fails the gate. Run once on the final tree, not per patch, to
+# keep the cold time small.
+cross_fragment() {
+	cat <<'FRAG'
+CONFIG_MODULES=y
+CONFIG_PCI=y
+CONFIG_PCI_MSI=y
+CONFIG_HWMON=y
+CONFIG_PERF_EVENTS=y
+CONFIG_EVENTFD=y
+CONFIG_IOMMU_SUPPORT=y
+CONFIG_FPGA=y
+CONFIG_FPGA_DFL=y
+CONFIG_FPGA_DFL_PCI=y
+CONFIG_FPGA_DFL_FME=y
+CONFIG_FPGA_DFL_AFU=y
+CONFIG_UIO=y
+CONFIG_UIO_DFL=m
+CONFIG_IOMMUFD=y
+CONFIG_VFIO=y
+CONFIG_VFIO_GROUP=y
+CONFIG_VFIO_CONTAINER=y
+CONFIG_VFIO_DEVICE_CDEV=y
+CONFIG_VFIO_NOIOMMU=y
+CONFIG_KUNIT=y
+CONFIG_FPGA_DFL_KUNIT_TEST=m
+CONFIG_VFIO_DFL=m
+CONFIG_VFIO_DFL_KUNIT_TEST=m
+FRAG
+}
+if [ "$applied_all" = 1 ]; then
+	last=$(echo "$patches" | tail -n1)
+	series_files=$(git -C "$SRC" diff --name-only --diff-filter=d base HEAD)
+	for arch in arm64 i386; do
+		case $arch in
+		arm64) cross=aarch64-linux-gnu- ;;
+		i386) cross= ;;  # the native gcc builds 32-bit x86 kernels (-m32)
+		esac
+		clog=$LOGS/cross-$arch.build.log
+		XO=$G/obj-$arch
+		XK=(make -C "$SRC" O="$XO" -j"$JOBS" ARCH=$arch CROSS_COMPILE=$cross
+		    CC="ccache ${cross}gcc" HOSTCC="ccache gcc")
+		cross_fragment > "$G/cross-$arch.config"
+		ok=1
+		"${XK[@]}" -s KCONFIG_ALLCONFIG="$G/cross-$arch.config" allnoconfig > "$clog" 2>&1 || ok=0
+		# Every symbol asked for must be set: an unmet dependency would
+		# silently build nothing.
+		while IFS= read -r l; do
+			grep -qxF "$l" "$XO/.config" || { echo "config: wanted $l" >> "$clog"; ok=0; }
+		done < "$G/cross-$arch.config"
+		if [ $ok = 1 ]; then
+			"${XK[@]}" -s prepare >> "$clog" 2>&1 || ok=0
+			"${XK[@]}" W=1 drivers/fpga/ >> "$clog" 2>&1 || ok=0
+		fi
+		nwarn=0
+		for f in $series_files; do
+			n=$(grep -cE "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error)" "$clog" || true)
+			nwarn=$((nwarn + n))
+		done
+		if [ $ok = 0 ]; then
+			result FAIL "build-$arch" "$last" "cross build failed, see $clog"
+		elif [ $nwarn -gt 0 ]; then
+			result FAIL "build-$arch" "$last" "$nwarn warning(s) in files the series touches, see $clog"
+		elif ! [ -f "$XO/drivers/fpga/vfio-dfl/vfio-dfl.o" ] ||
+		     ! [ -f "$XO/drivers/fpga/vfio-dfl/vfio_dfl_test.o" ]; then
+			result FAIL "build-$arch" "$last" "vfio-dfl objects were not built, see $clog"
+		else
+			result PASS "build-$arch" "$last" "W=1 ${cross}gcc: drivers/fpga/ (series tree)"
+		fi
+	done
+fi
 exit $failed

@@ -4,11 +4,12 @@
 source "$(dirname "$0")/lib.sh"
 
 PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
-      sparse ccache python3 python3-ply rsync xz-utils zstd dpkg-dev git
+      sparse ccache python3 python3-ply python3-git rsync xz-utils zstd dpkg-dev git
       busybox-static bash-static driverctl
       qemu-system-x86 qemu-utils seabios ipxe-qemu
       ninja-build meson pkg-config libglib2.0-dev libpixman-1-dev libslirp-dev
-      libfdt-dev zlib1g-dev)
+      libfdt-dev zlib1g-dev
+      gcc-aarch64-linux-gnu python3-sphinx python3-yaml)
 
 missing=()
 for p in "${PKGS[@]}"; do

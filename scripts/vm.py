@@ -5,7 +5,10 @@
 The guest script's output (guest ttyS1) is streamed to stdout; its exit
 status becomes ours. The full kernel log (guest ttyS0) is saved in the log
 directory. The run fails if the kernel log shows a splat (KASAN, lockdep,
-WARNING, BUG, Oops, hung task, ...) or if the boot exceeds the timeout.
+WARNING, BUG, Oops, hung task, ...), if it lacks the kernel's boot banner
+(an empty or truncated console log proves nothing), if the kmemleak scan
+the guest init runs after the script reports a leak or cannot run, or if
+the boot exceeds the timeout.
 Guest lines of the form @@QMP {json}@@ are executed on the QMP socket and
 the reply is written back to the guest on ttyS1 (tests/guest/lib/qmp).
 """
@@ -115,6 +118,9 @@ def main():
     p.add_argument("--log-dir", default=os.environ.get("VM_LOG_DIR"))
     p.add_argument("--allow-splat", action="store_true",
                    help="do not fail on kernel splats (debugging only)")
+    p.add_argument("--no-kmemleak", action="store_true",
+                   help="the kernel has no kmemleak (e.g. a benchmark kernel): "
+                        "do not require the guest's end-of-suite scan")
     a = p.parse_args()
     if a.card is None:
         a.card = os.environ.get("VM_CARDS", "rp1").split(",")
@@ -161,6 +167,7 @@ def main():
             time.sleep(0.1)
     qmp = None
     rc = None
+    kmemleak = None
     buf = b""
     timed_out = False
     while True:
@@ -189,6 +196,10 @@ def main():
                     reply = {"error": {"desc": str(e)}}
                 ctl.sendall(json.dumps(reply).encode() + b"\n")
                 continue
+            m = re.match(r"^@@KMEMLEAK (\S+)@@$", text)
+            if m:
+                kmemleak = m.group(1)
+                continue
             m = re.match(r"^@@EXIT (\d+)@@$", text)
             if m:
                 rc = int(m.group(1))
@@ -216,6 +227,16 @@ def main():
         print("vm: FAIL: guest ended without an exit status (crash or panic?)")
         print("\n".join(klog.splitlines()[-40:]))
         print(open(os.path.join(d, "qemu.out"), errors="replace").read()[-2000:])
+    if "Linux version " not in klog:
+        print("vm: FAIL: the kernel log has no boot banner ('Linux version'): "
+              "%d line(s), nothing in it can be trusted" % len(klog.splitlines()))
+        status = status or 1
+    if rc is not None and not a.no_kmemleak and kmemleak != "0":
+        if kmemleak is None or not kmemleak.isdigit():
+            print("vm: FAIL: no kmemleak result from the guest (%s)" % (kmemleak or "missing"))
+        else:
+            print("vm: FAIL: kmemleak reports %s leak(s) after the script" % kmemleak)
+        status = status or 1
     if splats and not a.allow_splat:
         print("vm: FAIL: kernel log shows %d splat line(s):" % len(splats))
         for l in splats[:20]:
