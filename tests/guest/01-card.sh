@@ -30,11 +30,17 @@ for f in $DFL_FEATURES; do
 	uio=$(ls /sys/bus/dfl/devices/$dev/uio 2>/dev/null | sed 's/^uio//')
 	off=$(feature_field "$f" 4) size=$(feature_field "$f" 5)
 	if [ $((off)) != $(($(feature_field "$f" 10))) ]; then
-		# DFHv1 with its CSR block away from the DFH: uio maps the block
+		# DFHv1 with its CSR block away from the DFH: uio_dfl maps the
+		# pages around the block (addr page-rounded down, offset of the
+		# block in it, size page-rounded up): whatever else lies in
+		# those pages is mapped too, the baseline vfio-dfl improves on.
 		bar0=$(( $(head -n1 "$P/resource" | cut -d' ' -f1) ))
-		eq "uio$uio maps feature $id's CSR block" \
-			"$(printf '0x%x 0x%x' $((bar0 + off)) $((size)))" \
-			"$(printf '0x%x 0x%x' $(cat /sys/class/uio/uio$uio/maps/map0/addr) $(cat /sys/class/uio/uio$uio/maps/map0/size))"
+		a=$((bar0 + off))
+		m=/sys/class/uio/uio$uio/maps/map0
+		eq "uio$uio maps the pages around feature $id's CSR block" \
+			"$(printf '0x%x 0x%x 0x%x' $((a & ~4095)) $((a & 4095)) \
+				$(( ((a & 4095) + size + 4095) & ~4095 )))" \
+			"$(printf '0x%x 0x%x 0x%x' $(cat $m/addr) $(cat $m/offset) $(cat $m/size))"
 		continue
 	fi
 	val=$(uio-dfh "$uio")

@@ -55,28 +55,21 @@ selftest p14 vfio_dfl_test VFIO_DFL_DEV="$p14" VFIO_DFL_NOIOMMU=0 \
 eq "still untainted after the allowlisted selftests" "$taint0" "$(tainted)"
 
 # --- access widths, counted by the card (BAR4) --------------------------
-# width OP DEV OFF ARG: reset the card's counters, do one pread/pwrite,
-# print the counters.
-width() {
-	dfl-card-dbg "$bdf" reset
-	vfio-dfl-tool "$1" "$2" "$3" "$4" > /dev/null || return 1
-	dfl-card-dbg "$bdf"
-}
 eq "an aligned 8-byte pread is one 64-bit read" \
-	"r1 0 r2 0 r4 0 r8 1 w1 0 w2 0 w4 0 w8 0" "$(width pread "$d15" 0x40 8)"
+	"r1 0 r2 0 r4 0 r8 1 w1 0 w2 0 w4 0 w8 0" "$(card_widths pread "$d15" 0x40 8)"
 eq "an aligned 8-byte pwrite is one 64-bit write" \
-	"r1 0 r2 0 r4 0 r8 0 w1 0 w2 0 w4 0 w8 1" "$(width pwrite "$d15" 0x40 0123456789abcdef)"
+	"r1 0 r2 0 r4 0 r8 0 w1 0 w2 0 w4 0 w8 1" "$(card_widths pwrite "$d15" 0x40 0123456789abcdef)"
 eq "a 64-byte pread is eight 64-bit reads" \
-	"r1 0 r2 0 r4 0 r8 8 w1 0 w2 0 w4 0 w8 0" "$(width pread "$d15" 0x0 64)"
+	"r1 0 r2 0 r4 0 r8 8 w1 0 w2 0 w4 0 w8 0" "$(card_widths pread "$d15" 0x0 64)"
 # PORT 0x14's CSR block starts at a 2-byte aligned address (BAR0 0x41802):
 # 8 bytes at its start are a 2-, a 4- and a 2-byte access, 30 bytes at 2
 # are a 4-, three 8- and a 2-byte access, never a misaligned one.
 eq "8 bytes at a 2-byte aligned start: 2+4+2" \
-	"r1 0 r2 2 r4 1 r8 0 w1 0 w2 0 w4 0 w8 0" "$(width pread "$p14" 0x0 8)"
+	"r1 0 r2 2 r4 1 r8 0 w1 0 w2 0 w4 0 w8 0" "$(card_widths pread "$p14" 0x0 8)"
 eq "30 bytes at block offset 2 (BAR0 0x41804): 4+8+8+8+2" \
-	"r1 0 r2 1 r4 1 r8 3 w1 0 w2 0 w4 0 w8 0" "$(width pread "$p14" 0x2 30)"
+	"r1 0 r2 1 r4 1 r8 3 w1 0 w2 0 w4 0 w8 0" "$(card_widths pread "$p14" 0x2 30)"
 eq "a 3-byte pwrite at an odd address: 1+2" \
-	"r1 0 r2 0 r4 0 r8 0 w1 1 w2 1 w4 0 w8 0" "$(width pwrite "$p14" 0x1 a1b2c3)"
+	"r1 0 r2 0 r4 0 r8 0 w1 1 w2 1 w4 0 w8 0" "$(card_widths pwrite "$p14" 0x1 a1b2c3)"
 eq "and it lands where it was written" "a1b2c3" "$(vfio-dfl-tool pread "$p14" 0x1 3)"
 
 # --- no-IOMMU mode: the only way to features off the allowlist ----------
@@ -108,16 +101,22 @@ echo 0 > $NOIOMMU
 vfio-dfl-tool hold "$d15" 0x40 60 > /tmp/hold.out &
 hold=$!
 ok "a process holds $d15" wait_for 20 grep -q '^ready' /tmp/hold.out
-ok "rmmod vfio_dfl is refused while the device is open" sh -c '! rmmod vfio_dfl'
+rmmod vfio_dfl > /tmp/rmmod.out 2>&1
+eq "rmmod vfio_dfl is refused while the device is open" 1 "$?"
+ok "and fails with EAGAIN, the module is in use" grep -q "Resource temporarily unavailable" /tmp/rmmod.out
+diag "rmmod said: $(cat /tmp/rmmod.out)"
 kill -TERM $hold
 wait $hold
 eq "the holder released on SIGTERM" 3 "$?"
 
 # --- unbind while open: request eventfd, unbind completes on close -------
+# (feature interrupts armed, one masked, doorbells firing meanwhile)
 dmesg_mark
-vfio-dfl-tool hold "$d15" 0x40 60 > /tmp/hold.out &
+vfio-dfl-tool hold "$d15" 0x40 60 0 $DFL_F15_DOORBELL > /tmp/hold.out &
 hold=$!
 wait_for 20 grep -q '^ready' /tmp/hold.out
+ok "index 0 armed, index 1 armed and masked, doorbells ringing" \
+	grep -q '2 feature irq(s) armed, index 1 masked, doorbells ringing' /tmp/hold.out
 echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind &
 unbind=$!
 wait $hold
@@ -126,7 +125,34 @@ ok "holder got the request" grep -q '^request received' /tmp/hold.out
 ok "calls kept working until release" grep -q '^read after request: 0x' /tmp/hold.out
 wait $unbind
 eq "unbind completed after release" none "$(driver_of /sys/bus/dfl/devices/$d15)"
+ok "doorbells fired during the unbind and reached armed index 0 only" \
+	grep -qE '^doorbells: [1-9][0-9]* rung, [1-9][0-9]* events on index 0, 0 on masked index 1' /tmp/hold.out
+ok "no interrupt of $d15 left requested" sh -c "! grep -q 'vfio-dfl-irq.*($d15)' /proc/interrupts"
 ok "request relayed (kernel log)" sh -c "dmesg | grep -q '$d15: Relaying device request to user'"
+
+# --- dfl.rst's example driver, extracted from the final tree's doc -------
+# (scripts/build-progs.sh): it must identify the feature, read its first
+# register and give the device back when asked.
+bind_to vfio-dfl "$d15"
+n=$(vfio_dev_name "$d15")
+ex_guid="$(feature_field "$(feature_entry 0 0x15)" 13)$(feature_field "$(feature_entry 0 0x15)" 14)"
+ex_guid=$(echo "$ex_guid" | sed 's/0x//g')
+first=$(reg64_hex "$d15" 0x0)
+dfl-rst-example "/dev/vfio/devices/$n" > /tmp/example.out 2>&1 &
+ex=$!
+ok "the dfl.rst example identifies and reads $d15" wait_for 20 grep -q '^4096 bytes' /tmp/example.out
+eq "the example prints the capability" \
+	"FIU 0 feature 0x15 rev 0 DFHv1, GUID $ex_guid" "$(sed -n 1p /tmp/example.out)"
+eq "the example prints the region and its first register" \
+	"4096 bytes of registers at DFH+$(( DFL_F15_CSR_OFST - DFL_F15_OFST )), first 0x$first" \
+	"$(sed -n 2p /tmp/example.out)"
+echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind &
+unbind=$!
+wait $ex
+eq "the example releases the device when asked (exit 0)" 0 "$?"
+eq "and says so" "device requested back, releasing it" "$(sed -n 3p /tmp/example.out)"
+wait $unbind
+eq "unbind completes after the example released it" none "$(driver_of /sys/bus/dfl/devices/$d15)"
 
 # --- nothing left: unbind all, unload ------------------------------------
 for d in "$d10" "$p14" "$d23" "$d30" "$d31" "$d32"; do

@@ -23,6 +23,33 @@ ok "no splat from the interrupt tests" no_new_splat
 ok "the demo path: 5 doorbells -> 5 events on index 1" \
 	vfio-dfl-tool irq "$d15" 1 $DFL_F15_DOORBELL 5
 
+# Narrow writes to DOORBELL and IRQ_STATUS (W1C) have exactly their
+# documented effect (qemu/REGISTERS.md: the written value is the access's
+# own data) and reach the card as one access of their own width. No
+# index is armed: the rung vectors stay pending in the masked MSI-X table.
+db=$DFL_F15_DOORBELL st=$DFL_F15_IRQ_STATUS cnt=$DFL_F15_DOORBELL_COUNT
+vfio-dfl-tool pwrite "$d15" $st ffffffffffffffff > /dev/null
+eq "IRQ_STATUS clears with an 8-byte write of ones" 0 "$(reg64 "$d15" $st)"
+c0=$(reg64 "$d15" $cnt)
+eq "a 1-byte DOORBELL write of 1 is one 1-byte access" \
+	"r1 0 r2 0 r4 0 r8 0 w1 1 w2 0 w4 0 w8 0" "$(card_widths pwrite "$d15" $db 01)"
+eq "it sets IRQ_STATUS bit 1 only" 2 "$(reg64 "$d15" $st)"
+eq "and counts one doorbell" $((c0 + 1)) "$(reg64 "$d15" $cnt)"
+vfio-dfl-tool pwrite "$d15" $db 00 > /dev/null
+eq "a 1-byte DOORBELL write of 0 sets bit 0" 3 "$(reg64 "$d15" $st)"
+eq "a 2-byte DOORBELL write of 2 (no such vector) is one 2-byte access" \
+	"r1 0 r2 0 r4 0 r8 0 w1 0 w2 1 w4 0 w8 0" "$(card_widths pwrite "$d15" $db 0200)"
+eq "and is ignored: IRQ_STATUS unchanged" 3 "$(reg64 "$d15" $st)"
+eq "and not counted" $((c0 + 2)) "$(reg64 "$d15" $cnt)"
+eq "a 1-byte IRQ_STATUS write of 1 is one 1-byte access" \
+	"r1 0 r2 0 r4 0 r8 0 w1 1 w2 0 w4 0 w8 0" "$(card_widths pwrite "$d15" $st 01)"
+eq "it clears bit 0 only" 2 "$(reg64 "$d15" $st)"
+eq "a 4-byte write of ones to IRQ_STATUS+4 is one 4-byte access" \
+	"r1 0 r2 0 r4 0 r8 0 w1 0 w2 0 w4 1 w8 0" "$(card_widths pwrite "$d15" $((st + 4)) ffffffff)"
+eq "it clears only bits 32..63: bit 1 stays" 2 "$(reg64 "$d15" $st)"
+vfio-dfl-tool pwrite "$d15" $st 0200 > /dev/null
+eq "a 2-byte IRQ_STATUS write of 2 clears bit 1" 0 "$(reg64 "$d15" $st)"
+
 # The same tests on a feature off the allowlist, in no-IOMMU mode.
 echo 1 > /sys/module/vfio/parameters/enable_unsafe_noiommu_mode
 bind_to vfio-dfl "$d23"

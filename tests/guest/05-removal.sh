@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Hot-unplug of the card (QMP device_del) while a userspace driver holds a
 # vfio-dfl device: its fd, a mapping of the registers and an iommufd
-# binding. The process is told through the request eventfd, its calls
-# keep working until it lets go, and the removal then completes.
+# binding, with one feature interrupt armed, one armed and masked, and
+# doorbells firing both. The process is told through the request eventfd,
+# its calls keep working until it lets go, and the removal then completes
+# with no interrupt left requested.
 # vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
@@ -13,10 +15,13 @@ bdf=$(dfl_card_bdf)
 bind_to vfio-dfl "$d15"
 eq "0x15 bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d15)"
 vfio-dfl-tool scratch "$d15" 0x40 0x5a5a0000c0ffee00 > /dev/null
-vfio-dfl-tool hold "$d15" 0x40 120 > /tmp/hold.out &
+vfio-dfl-tool hold "$d15" 0x40 120 0 $DFL_F15_DOORBELL > /tmp/hold.out &
 hold=$!
 ok "a process holds fd, mapping and iommufd of $d15" wait_for 20 grep -q '^ready: .*mapping' /tmp/hold.out
-ok "its feature interrupt is armed while held" grep -q "vfio-dfl-irq\[0\]($d15)" /proc/interrupts
+ok "index 0 armed, index 1 armed and masked, doorbells ringing" \
+	grep -q '2 feature irq(s) armed, index 1 masked, doorbells ringing' /tmp/hold.out
+ok "both feature interrupts are requested while held" sh -c \
+	"grep -q 'vfio-dfl-irq\[0\]($d15)' /proc/interrupts && grep -q 'vfio-dfl-irq\[1\]($d15)' /proc/interrupts"
 dmesg_mark
 t0=$(date +%s)
 ok "QMP device_del card0" qmp '{"execute":"device_del","arguments":{"id":"card0"}}'
@@ -28,6 +33,9 @@ ok "holder got the request" grep -q '^request received' /tmp/hold.out
 eq "registers still readable until release (pread, mapping)" \
 	"read after request: 0x5a5a0000c0ffee00 (pread), 0x5a5a0000c0ffee00 (mapping)" \
 	"$(grep '^read after request' /tmp/hold.out)"
+ok "the doorbells fired during the removal and reached armed index 0" \
+	grep -qE '^doorbells: [1-9][0-9]* rung, [1-9][0-9]* events on index 0, 0 on masked index 1' /tmp/hold.out
+diag "$(grep '^doorbells' /tmp/hold.out)"
 ok "notified within 60 s of device_del ($((t1 - t0)) s)" test $((t1 - t0)) -le 60
 ok "card leaves PCI within 30 s of the release" wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$bdf"
 eq "no dfl_dev left" 0 "$(dfl_dev_count)"

@@ -7,11 +7,15 @@
  *   vfio-dfl-tool info DEV
  *   vfio-dfl-tool scratch DEV OFFSET VALUE    write 64 bits, read back
  *   vfio-dfl-tool irq DEV INDEX DOORBELL N    arm INDEX, ring N times
- *   vfio-dfl-tool hold DEV OFFSET SECONDS [LINGER]
+ *   vfio-dfl-tool hold DEV OFFSET SECONDS [LINGER [DOORBELL]]
  *                                             hold fd + mapping + iommufd
- *                                             (and IRQ index 0 armed, if any)
+ *                                             (and IRQ index 0 armed, index 1
+ *                                             armed and masked, if any)
  *                                             until the device is requested,
- *                                             then LINGER seconds more
+ *                                             then LINGER seconds more; with
+ *                                             DOORBELL, a thread rings both
+ *                                             indexes (values 0 and 1) until
+ *                                             the request is seen
  *   vfio-dfl-tool pread DEV OFFSET SIZE       one pread() of SIZE bytes,
  *                                             printed as hex bytes
  *   vfio-dfl-tool pwrite DEV OFFSET HEXBYTES  one pwrite() of those bytes
@@ -19,6 +23,7 @@
 #include <dirent.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -143,6 +148,37 @@ static uint64_t wait_event(int efd, int ms)
 	return v;
 }
 
+static int set_mask(struct dev *d, unsigned int index)
+{
+	struct vfio_irq_set set = {
+		.argsz = sizeof(set),
+		.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK,
+		.index = index,
+		.count = 1,
+	};
+
+	return ioctl(d->fd, VFIO_DEVICE_SET_IRQS, &set);
+}
+
+/* The doorbell ringer of "hold": rings indexes 0 and 1 until told to stop */
+struct ringer {
+	struct dev *d;
+	uint64_t bell, rung;
+	volatile int stop;
+};
+
+static void *ring(void *arg)
+{
+	struct ringer *r = arg;
+
+	while (!r->stop) {
+		wr64(r->d, r->bell, r->rung & 1);
+		r->rung++;
+		usleep(1000);
+	}
+	return NULL;
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_term(int sig)
@@ -226,24 +262,59 @@ int main(int argc, char **argv)
 		}
 		if (pwrite(d.fd, buf, n, d.reg.offset + off) != (ssize_t)n)
 			die("pwrite %zu bytes at 0x%" PRIx64, n, off);
-	} else if (!strcmp(argv[1], "hold") && (argc == 5 || argc == 6)) {
+	} else if (!strcmp(argv[1], "hold") && argc >= 5 && argc <= 7) {
 		uint64_t off = strtoull(argv[3], NULL, 0);
 		int secs = atoi(argv[4]), efd = eventfd(0, EFD_NONBLOCK);
-		int linger = argc == 6 ? atoi(argv[5]) : 0;
+		int linger = argc >= 6 ? atoi(argv[5]) : 0;
+		struct ringer r = { .d = &d };
+		int efd0 = -1, efd1 = -1;
+		pthread_t ringer;
 		uint64_t n = 0;
 
 		signal(SIGTERM, on_term);
 		if (efd < 0 || set_trigger(&d, d.cap.req_irq_index, efd))
 			die("arm the request index");
-		/* A removal must also free an armed feature interrupt */
-		if (d.cap.num_feature_irqs &&
-		    set_trigger(&d, 0, eventfd(0, EFD_NONBLOCK)))
-			die("arm IRQ index 0");
-		printf("ready: holding %s (fd, %s, iommufd)\n", argv[2],
-		       d.map ? "mapping" : "no mapping");
+		/*
+		 * A removal must also free an armed feature interrupt, and an
+		 * armed and masked one.
+		 */
+		if (d.cap.num_feature_irqs) {
+			efd0 = eventfd(0, EFD_NONBLOCK);
+			if (efd0 < 0 || set_trigger(&d, 0, efd0))
+				die("arm IRQ index 0");
+		}
+		if (d.cap.num_feature_irqs > 1) {
+			efd1 = eventfd(0, EFD_NONBLOCK);
+			if (efd1 < 0 || set_trigger(&d, 1, efd1) ||
+			    set_mask(&d, 1))
+				die("arm and mask IRQ index 1");
+		}
+		if (argc == 7) {
+			if (efd1 < 0)
+				die("DOORBELL needs a feature with two interrupts");
+			r.bell = strtoull(argv[6], NULL, 0);
+			if (pthread_create(&ringer, NULL, ring, &r))
+				die("start the doorbell thread");
+		}
+		printf("ready: holding %s (fd, %s, iommufd, %u feature irq(s) armed%s%s)\n",
+		       argv[2], d.map ? "mapping" : "no mapping",
+		       d.cap.num_feature_irqs > 1 ? 2 : d.cap.num_feature_irqs,
+		       efd1 >= 0 ? ", index 1 masked" : "",
+		       argc == 7 ? ", doorbells ringing" : "");
 		fflush(stdout);
 		while (!stop && secs-- > 0 && !(n = wait_event(efd, 1000)))
 			;
+		if (argc == 7) {
+			uint64_t e0, e1;
+
+			r.stop = 1;
+			pthread_join(ringer, NULL);
+			e0 = wait_event(efd0, 100);
+			e1 = wait_event(efd1, 100);
+			printf("doorbells: %" PRIu64 " rung, %" PRIu64
+			       " events on index 0, %" PRIu64 " on masked index 1\n",
+			       r.rung, e0, e1);
+		}
 		if (stop) {
 			printf("terminated before any request\n");
 			dev_close(&d);

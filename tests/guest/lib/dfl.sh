@@ -59,6 +59,8 @@ feature_entry() {
 # feature_env TYPE ID: what the model's register map says about a feature,
 # as the VFIO_DFL_* facts the kselftests check (VAR=value words, for env).
 # The same variables describe a real card's feature on real hardware.
+# The model's registers never change on a read (qemu/REGISTERS.md), so
+# VFIO_DFL_STABLE=1: a "volatile" register fails instead of skipping.
 feature_env() {
 	local f off size dfh_off ver irqs guid_h guid_l params="" hdr msix
 	f=$(feature_entry "$1" "$2")
@@ -81,7 +83,8 @@ feature_env() {
 	     "VFIO_DFL_DFH_AT_START=$([ $((off)) = $((dfh_off)) ] && echo 1 || echo 0)" \
 	     "VFIO_DFL_GUID=$guid_h$guid_l" \
 	     "VFIO_DFL_MMAP=$([ $((off % 4096)) = 0 ] && [ $((size % 4096)) = 0 ] && echo 1 || echo 0)" \
-	     "VFIO_DFL_PARAMS=$params"
+	     "VFIO_DFL_PARAMS=$params" \
+	     "VFIO_DFL_STABLE=1"
 }
 
 # kunit_results MODULE SUITE: load a KUnit test module and report SUITE's
@@ -163,3 +166,22 @@ qmp_retry() {
 	cat /tmp/qmp.out
 	return 1
 }
+
+# card_widths OP DEV OFF ARG: reset the card model's access-width counters
+# (BAR4), do one vfio-dfl-tool pread/pwrite, print the counters
+# ("r1 R r2 R r4 R r8 R w1 W w2 W w4 W w8 W").
+card_widths() {
+	local bdf
+	bdf=$(dfl_card_bdf)
+	dfl-card-dbg "$bdf" reset
+	vfio-dfl-tool "$1" "$2" "$3" "$4" > /dev/null || return 1
+	dfl-card-dbg "$bdf"
+}
+
+# reg64_hex DEV OFF: the 64-bit register at region offset OFF, as 16 hex
+# digits (most significant first); reg64 DEV OFF: the same as a number.
+reg64_hex() {
+	vfio-dfl-tool pread "$1" "$2" 8 | sed 's/../& /g' |
+		awk '{ for (i = NF; i > 0; i--) printf "%s", $i }'
+}
+reg64() { echo $(( 0x$(reg64_hex "$1" "$2") )); }

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Fault injection at every fault site of vfio-dfl's user-visible
+# sequences (tests/progs/vfio-dfl-failnth.c): probe/bind, open + bind
+# iommufd + attach, GET_INFO with the capability, SET_IRQS arm (with
+# request_irq), replace, disarm, last close with an interrupt armed. Each
+# failed allocation must come back as an errno (or be absorbed), leave the
+# device usable and, checked by kmemleak and the splat detector, leak and
+# splat nothing. Run on the allowlisted 0x15 (interrupts, page aligned)
+# and, in the core's no-IOMMU mode, on 0x23.
+# vm: --card rp1 --timeout 900
+. /usr/bin/tap.sh
+. /usr/bin/dfl.sh
+
+FS=/sys/kernel/debug/failslab
+ok "fail-nth is available (CONFIG_FAULT_INJECTION)" test -e /proc/thread-self/fail-nth
+ok "failslab is available (CONFIG_FAILSLAB)" test -d $FS
+# GFP_KERNEL allocations are fault sites too; no stack dump per injected
+# fault (the harness would read it as a splat).
+echo N > $FS/ignore-gfp-wait
+echo 0 > $FS/verbose
+
+modprobe vfio-dfl
+d15=$(dfl_dev_by_id 0 0x15) d23=$(dfl_dev_by_id 0 0x23)
+bind_to vfio-dfl "$d15"
+eq "0x15 bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d15)"
+dmesg_mark
+vfio-dfl-failnth "$d15" $DFL_F15_DOORBELL bind open info arm replace disarm close > /tmp/fn.out 2>&1
+rc=$?
+# one TAP line per sequence, renumbered into this script's plan
+while IFS= read -r l; do
+	case $l in
+	"ok "*) TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - 0x15 ${l#ok * - * }" ;;
+	"not ok "*) TAP_N=$((TAP_N + 1)); TAP_FAIL=$((TAP_FAIL + 1)); echo "not ok $TAP_N - 0x15 ${l#not ok * - * }" ;;
+	1..*) ;;
+	*) echo "# $l" ;;
+	esac
+done < /tmp/fn.out
+eq "0x15: every sequence reported (7 results), exit 0" "7 0" "$(grep -cE '^(not )?ok ' /tmp/fn.out) $rc"
+ok "no splat from fault injection on 0x15" no_new_splat
+
+echo 1 > /sys/module/vfio/parameters/enable_unsafe_noiommu_mode
+bind_to vfio-dfl "$d23"
+eq "0x23 bound to vfio-dfl (no-IOMMU)" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d23)"
+dmesg_mark
+vfio-dfl-failnth "$d23" $DFL_F23_DOORBELL open info arm close > /tmp/fn.out 2>&1
+rc=$?
+while IFS= read -r l; do
+	case $l in
+	"ok "*) TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - 0x23 ${l#ok * - * }" ;;
+	"not ok "*) TAP_N=$((TAP_N + 1)); TAP_FAIL=$((TAP_FAIL + 1)); echo "not ok $TAP_N - 0x23 ${l#not ok * - * }" ;;
+	1..*) ;;
+	*) echo "# $l" ;;
+	esac
+done < /tmp/fn.out
+echo 0 > /sys/module/vfio/parameters/enable_unsafe_noiommu_mode
+eq "0x23: every sequence reported (4 results), exit 0" "4 0" "$(grep -cE '^(not )?ok ' /tmp/fn.out) $rc"
+ok "no splat from fault injection on 0x23" no_new_splat
+echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+echo "$d23" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+ok "rmmod vfio_dfl after fault injection" rmmod vfio_dfl
+tap_done

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+# Break it on purpose, watched by KASAN, lockdep, kmemleak and the splat
+# detector. First argument: seconds per sweep and per race (default 25
+# for the sweeps, a third of it for each race; e.g.
+# `make vm SCRIPT=tests/guest/09-stress.sh ARGS=3600` for hours).
+#
+# 1. A random sweep of the vfio-dfl uAPI (tests/progs/vfio-dfl-sweep.c)
+#    from three threads: on the allowlisted 0x15 (page aligned,
+#    interrupts; writes to its scratch and doorbell registers) and on port
+#    0x14 (2-byte aligned CSR block, not mappable; writes anywhere in its
+#    R/W block). It checks the invariants every VFIO driver keeps and
+#    prints calls made, calls per second and an errno histogram.
+# 2. Races (tests/progs/vfio-dfl-race.c), each for a bounded time and
+#    ending with a clean check (exact event counts, nothing left
+#    requested, the device still binds and works):
+#    - SET_IRQS arm/replace/disarm/mask/unmask of one index from three
+#      threads while the doorbell rings through BAR0;
+#    - the last close (which frees an armed interrupt) while the doorbell
+#      rings, so the handler runs during free_irq();
+#    - unbind while three threads are inside read/write/mmap/SET_IRQS;
+#    - driver_override writes racing drivers_probe and unbind.
+# vm: --card rp1 --timeout 900
+. /usr/bin/tap.sh
+. /usr/bin/dfl.sh
+
+secs=${1:-25}
+rsecs=$(( secs / 3 ))
+[ $rsecs -gt 0 ] || rsecs=1
+modprobe vfio-dfl
+bdf=$(dfl_card_bdf)
+d15=$(dfl_dev_by_id 0 0x15) p14=$(dfl_dev_by_id 1 0x14)
+bind_to vfio-dfl "$d15"
+bind_to vfio-dfl "$p14"
+eq "0x15 and port 0x14 bound to vfio-dfl" "vfio-dfl vfio-dfl" \
+	"$(driver_of /sys/bus/dfl/devices/$d15) $(driver_of /sys/bus/dfl/devices/$p14)"
+irq_lines() { grep -c "vfio-dfl-irq" /proc/interrupts; }
+before=$(irq_lines)
+dmesg_mark
+for f in "$d15 -w $DFL_F15_SCRATCH:0x10" "$p14 -w 0:$DFL_P14_CSR_SIZE"; do
+	set -- $f
+	dev=$1
+	shift
+	vfio-dfl-sweep "$@" "$dev" "$secs" 3 > /tmp/sweep.out 2>&1
+	rc=$?
+	cat /tmp/sweep.out
+	eq "sweep of $dev for ${secs} s: no invariant broken (exit 0)" 0 "$rc"
+	ok "sweep of $dev made calls" grep -qE '^# calls: [1-9][0-9]* in' /tmp/sweep.out
+done
+eq "/proc/interrupts back to its starting state" "$before" "$(irq_lines)"
+ok "no splat from the sweeps" no_new_splat
+echo "$p14" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+
+bell=$(( DFL_F15_CSR_OFST + DFL_F15_DOORBELL ))
+dmesg_mark
+
+for mode in irqs close; do
+	vfio-dfl-race $mode "$d15" "$bdf" $bell "$rsecs" > /tmp/race.out 2>&1
+	rc=$?
+	cat /tmp/race.out
+	eq "race '$mode' for $rsecs s: invariants and clean check hold (exit 0)" 0 "$rc"
+done
+ok "no splat from the interrupt races" no_new_splat
+
+# unbind while busy: the sweep's threads are inside the uAPI when the
+# unbind starts; it completes once the sweep lets go
+vfio-dfl-sweep -n -w $DFL_F15_SCRATCH:0x10 "$d15" $((rsecs < 6 ? 6 : rsecs)) 3 > /tmp/sweep.out 2>&1 &
+sweep=$!
+sleep 3
+echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind &
+unbind=$!
+wait $sweep
+rc=$?
+grep '^#' /tmp/sweep.out
+eq "a sweep interrupted by unbind keeps every invariant (exit 0)" 0 "$rc"
+ok "unbind completes once the sweep has closed the device" wait_for 30 sh -c "! kill -0 $unbind"
+eq "0x15 is unbound" none "$(driver_of /sys/bus/dfl/devices/$d15)"
+
+# driver_override against bind/unbind
+p=/sys/bus/dfl/devices/$d15
+end=$(( $(date +%s) + rsecs ))
+( while [ "$(date +%s)" -lt $end ]; do
+	echo vfio-dfl > $p/driver_override; echo > $p/driver_override
+  done ) 2>/dev/null &
+w=$!
+( while [ "$(date +%s)" -lt $end ]; do
+	echo "$d15" > /sys/bus/dfl/drivers_probe
+	[ -L $p/driver ] && echo "$d15" > $p/driver/unbind
+  done ) 2>/dev/null &
+b=$!
+wait $w $b
+bind_to vfio-dfl "$d15"
+eq "after the override race, 0x15 binds to vfio-dfl" vfio-dfl "$(driver_of $p)"
+ok "and its interrupts count exactly" vfio-dfl-tool irq "$d15" 0 $DFL_F15_DOORBELL 5
+ok "no splat from the races" no_new_splat
+echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+ok "rmmod vfio_dfl after the races" rmmod vfio_dfl
+tap_done

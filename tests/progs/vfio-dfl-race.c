@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-dfl-race: overlap what vfio-dfl serialises, for a bounded time, then
+ * check that the device still counts interrupts exactly.
+ *
+ *   vfio-dfl-race irqs DEV BDF BELL SECONDS
+ *	three threads arm, replace and disarm IRQ index 0 of DEV (and mask
+ *	and unmask it) with their own eventfds, while a fourth rings the
+ *	doorbell through the card's BAR0 (BDF's resource0, BELL = BAR0
+ *	offset of the doorbell register, value 0 rings index 0); no event
+ *	may arrive on an eventfd that was never armed, and no more events
+ *	than doorbells may arrive in all
+ *   vfio-dfl-race close DEV BDF BELL SECONDS
+ *	open, arm index 0 and close the device (the last fd, so the close
+ *	disarms it) in a loop while the doorbell rings through BAR0, so
+ *	that the handler runs while the interrupt is being freed
+ *
+ * Both end with a clean check: armed once more, N doorbells give exactly N
+ * events, and no interrupt of DEV is left requested after close.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+#include "util.h"
+
+static const char *dev_name;
+static volatile uint64_t *bar0;
+static uint64_t bell;
+static volatile int stop;
+static atomic_ulong rung, armed_events, stray_events, ops, op_errors;
+static int dev_fd = -1, iommufd = -1;
+
+static int dev_open(void)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	char path[512];
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/bus/dfl/devices/%s/vfio-dev", dev_name);
+	dir = opendir(path);
+	if (!dir)
+		die("%s", path);
+	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4) &&
+	       strncmp(de->d_name, "noiommu-vfio", 12))
+		;
+	if (!de)
+		die("no vfio cdev under %s", path);
+	snprintf(path, sizeof(path), "/dev/vfio/devices/%.200s", de->d_name);
+	closedir(dir);
+	dev_fd = open(path, O_RDWR);
+	iommufd = open("/dev/iommu", O_RDWR);
+	if (dev_fd < 0 || iommufd < 0)
+		return -1;
+	bind.iommufd = iommufd;
+	if (ioctl(dev_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
+	    ioctl(iommufd, IOMMU_IOAS_ALLOC, &ioas))
+		return -1;
+	attach.pt_id = ioas.out_ioas_id;
+	return ioctl(dev_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
+}
+
+static void dev_close(void)
+{
+	close(dev_fd);
+	close(iommufd);
+	dev_fd = iommufd = -1;
+}
+
+static int set_irq(uint32_t flags, int32_t fd)
+{
+	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *set = (void *)buf;
+
+	set->argsz = sizeof(buf);
+	set->flags = flags;
+	set->index = 0;
+	set->start = 0;
+	set->count = 1;
+	memcpy(set->data, &fd, sizeof(fd));
+	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD))
+		set->argsz = sizeof(*set);
+	return ioctl(dev_fd, VFIO_DEVICE_SET_IRQS, set);
+}
+
+static uint64_t drain(int efd, int ms)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t n = 0;
+
+	if (poll(&p, 1, ms) == 1 && read(efd, &n, 8) != 8)
+		die("read eventfd");
+	return n;
+}
+
+static void *ringer(void *arg)
+{
+	(void)arg;
+	while (!stop) {
+		bar0[bell / 8] = 0;
+		atomic_fetch_add(&rung, 1);
+		usleep(200);
+	}
+	return NULL;
+}
+
+static void *irq_worker(void *arg)
+{
+	uint64_t seed = (uintptr_t)arg;
+	int armed = eventfd(0, EFD_NONBLOCK), never = eventfd(0, EFD_NONBLOCK);
+
+	while (!stop) {
+		int r = 0;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		switch (seed >> 60 & 7) {
+		case 0: case 1: case 2:	/* arm or replace */
+			r = set_irq(VFIO_IRQ_SET_DATA_EVENTFD |
+				    VFIO_IRQ_SET_ACTION_TRIGGER, armed);
+			break;
+		case 3: case 4:		/* disarm */
+			r = set_irq(VFIO_IRQ_SET_DATA_EVENTFD |
+				    VFIO_IRQ_SET_ACTION_TRIGGER, -1);
+			break;
+		case 5:
+			r = set_irq(VFIO_IRQ_SET_DATA_NONE |
+				    VFIO_IRQ_SET_ACTION_MASK, 0);
+			break;
+		case 6:
+			r = set_irq(VFIO_IRQ_SET_DATA_NONE |
+				    VFIO_IRQ_SET_ACTION_UNMASK, 0);
+			break;
+		default:
+			atomic_fetch_add(&armed_events, drain(armed, 0));
+		}
+		atomic_fetch_add(&ops, 1);
+		if (r)
+			atomic_fetch_add(&op_errors, 1);
+	}
+	atomic_fetch_add(&armed_events, drain(armed, 50));
+	atomic_fetch_add(&stray_events, drain(never, 0));
+	close(armed);
+	close(never);
+	return NULL;
+}
+
+static void *close_worker(void *arg)
+{
+	(void)arg;
+	while (!stop) {
+		int efd = eventfd(0, EFD_NONBLOCK);
+
+		if (dev_open() ||
+		    set_irq(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, efd))
+			die("open and arm %s", dev_name);
+		usleep(1000);	/* let the handler run */
+		atomic_fetch_add(&armed_events, drain(efd, 0));
+		dev_close();	/* the last fd: frees the armed interrupt */
+		close(efd);
+		atomic_fetch_add(&ops, 1);
+	}
+	return NULL;
+}
+
+static bool irq_left(void)
+{
+	char line[512], tag[96];
+	FILE *f = fopen("/proc/interrupts", "r");
+	bool left = false;
+
+	if (!f)
+		die("/proc/interrupts");
+	snprintf(tag, sizeof(tag), "(%s)", dev_name);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "vfio-dfl-irq") && strstr(line, tag))
+			left = true;
+	fclose(f);
+	return left;
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t th[4];
+	int secs, fd, efd, i, n, bad = 0;
+	uint64_t got, pending;
+	char path[256];
+	bool irqs;
+
+	if (argc != 6 || (strcmp(argv[1], "irqs") && strcmp(argv[1], "close")))
+		die("usage: %s irqs|close DEV BDF BELL SECONDS", argv[0]);
+	irqs = !strcmp(argv[1], "irqs");
+	dev_name = argv[2];
+	bell = strtoull(argv[4], NULL, 0);
+	secs = atoi(argv[5]);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", argv[3]);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0)
+		die("open %s", path);
+	bar0 = mmap(NULL, (bell | 0xfff) + 1, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (bar0 == MAP_FAILED)
+		die("mmap %s", path);
+
+	if (irqs && dev_open())
+		die("open %s", dev_name);
+	pthread_create(&th[0], NULL, ringer, NULL);
+	n = irqs ? 3 : 1;
+	for (i = 0; i < n; i++)
+		pthread_create(&th[1 + i], NULL, irqs ? irq_worker : close_worker,
+			       (void *)(uintptr_t)(i + 1));
+	sleep(secs);
+	stop = 1;
+	for (i = 0; i <= n; i++)
+		pthread_join(th[i], NULL);
+	printf("# %s: %lu operations (%lu refused), %lu doorbells, %lu events "
+	       "on armed eventfds, %lu on never-armed ones\n", argv[1],
+	       (unsigned long)ops, (unsigned long)op_errors, (unsigned long)rung,
+	       (unsigned long)armed_events, (unsigned long)stray_events);
+	if (stray_events || armed_events > rung) {
+		printf("# BROKEN: events that no doorbell or armed eventfd explains\n");
+		bad = 1;
+	}
+	if (!irqs && ops == 0) {
+		printf("# BROKEN: no open/arm/close cycle completed\n");
+		bad = 1;
+	}
+
+	/* Clean check: exactly one event per doorbell */
+	if (dev_fd < 0 && dev_open())
+		die("reopen %s", dev_name);
+	efd = eventfd(0, EFD_NONBLOCK);
+	set_irq(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, 0);
+	if (set_irq(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, efd))
+		die("arm for the clean check");
+	pending = drain(efd, 100);	/* an edge left pending by the race */
+	for (got = 0, i = 0; i < 20; i++) {
+		bar0[bell / 8] = 0;
+		got += drain(efd, 2000);
+	}
+	usleep(50000);
+	got += drain(efd, 0);
+	printf("# clean check: %" PRIu64 " pending on arm, 20 doorbells, %" PRIu64 " events\n",
+	       pending, got);
+	if (pending > 1 || got != 20) {
+		printf("# BROKEN: interrupts are no longer counted exactly\n");
+		bad = 1;
+	}
+	dev_close();
+	close(efd);
+	if (irq_left()) {
+		printf("# BROKEN: an interrupt of %s is still requested after close\n",
+		       dev_name);
+		bad = 1;
+	}
+	return bad;
+}
