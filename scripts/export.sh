@@ -14,7 +14,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # --zero-commit and --no-signature keep the output independent of when
 # the commits were re-applied and of the git version.
-git -C "$WORKTREE" format-patch -q --zero-commit --no-signature -n \
+# A fixed abbreviation: the automatic one follows the object count of
+# the repository and would churn every index line.
+git -C "$WORKTREE" -c core.abbrev=9 format-patch -q --zero-commit --no-signature -n \
 	--subject-prefix="PATCH $SERIES_VERSION" --cover-letter --base=base -o "$tmp" base..HEAD
 # The cover letter's subject and prose are hand-written and kept; its
 # shortlog, diffstat and base-commit are regenerated.
