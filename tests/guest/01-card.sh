@@ -1,10 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0
-# The DFL card model on the unmodified kernel path: dfl-pci, dfl-fme,
-# dfl-afu, the dfl_dev devices, uio_dfl (the baseline), MSI-X through
-# vfio-pci on the whole card, and PCIe hot-unplug / hot-plug.
+# The foundation (the test kernel boots and exposes the interfaces the
+# project builds on), then the DFL card model on the unmodified kernel
+# path: dfl-pci, dfl-fme, dfl-afu, the dfl_dev devices, uio_dfl (the
+# baseline), MSI-X through vfio-pci on the whole card, and PCIe
+# hot-unplug / hot-plug.
 # vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
+
+ok "kernel is $(uname -r)" test -n "$(uname -r)"
+ok "/sys/bus/dfl exists" test -d /sys/bus/dfl
+ok "/dev/vfio/vfio exists (legacy container)" test -c /dev/vfio/vfio
+ok "/dev/iommu exists (iommufd)" test -c /dev/iommu
+has_pci_group() {
+	for d in /sys/bus/pci/devices/*; do
+		[ -L "$d/iommu_group" ] && return 0
+	done
+	return 1
+}
+ok "a PCI device has an IOMMU group (intel-iommu)" has_pci_group
+ok "vfio-pci module loads" modprobe vfio-pci
+ok "kmemleak is available" test -f /sys/kernel/debug/kmemleak
 
 bdf=$(dfl_card_bdf)
 ok "card found on PCI ($bdf)" test -n "$bdf"

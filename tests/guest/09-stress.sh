@@ -17,7 +17,10 @@
 #      threads while the doorbell rings through BAR0;
 #    - the last close (which frees an armed interrupt) while the doorbell
 #      rings, so the handler runs during free_irq();
-#    - unbind while three threads are inside read/write/mmap/SET_IRQS;
+#    - two processes claiming the device at once, through the cdev and
+#      through the group path;
+#    - unbind, and card hot-unplug, while three threads are inside
+#      read/write/mmap/SET_IRQS;
 #    - driver_override writes racing drivers_probe and unbind.
 # vm: --card rp1 --timeout 900
 . /usr/bin/tap.sh
@@ -61,6 +64,12 @@ for mode in irqs close; do
 done
 ok "no splat from the interrupt races" no_new_splat
 
+# cdev and group path claiming the device at once: never both
+vfio-dfl-race open "$d15" "$bdf" $bell "$rsecs" > /tmp/race.out 2>&1
+rc=$?
+cat /tmp/race.out
+eq "race 'open' for $rsecs s: cdev and group never hold $d15 together (exit 0)" 0 "$rc"
+
 # unbind while busy: the sweep's threads are inside the uAPI when the
 # unbind starts; it completes once the sweep lets go
 vfio-dfl-sweep -n -w $DFL_F15_SCRATCH:0x10 "$d15" $((rsecs < 6 ? 6 : rsecs)) 3 > /tmp/sweep.out 2>&1 &
@@ -92,6 +101,21 @@ bind_to vfio-dfl "$d15"
 eq "after the override race, 0x15 binds to vfio-dfl" vfio-dfl "$(driver_of $p)"
 ok "and its interrupts count exactly" vfio-dfl-tool irq "$d15" 0 $DFL_F15_DOORBELL 5
 ok "no splat from the races" no_new_splat
-echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+
+# card hot-unplug while busy: the sweep's threads are inside the uAPI
+# when device_del starts; the removal completes once the sweep lets go
+vfio-dfl-sweep -n -w $DFL_F15_SCRATCH:0x10 "$d15" $((rsecs < 6 ? 6 : rsecs)) 3 > /tmp/sweep.out 2>&1 &
+sweep=$!
+sleep 3
+ok "QMP device_del card0 while the sweep runs" qmp '{"execute":"device_del","arguments":{"id":"card0"}}'
+wait $sweep
+rc=$?
+grep '^#' /tmp/sweep.out
+eq "a sweep interrupted by hot-unplug keeps every invariant (exit 0)" 0 "$rc"
+ok "the card leaves PCI once the sweep has closed the device" \
+	wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$bdf"
+eq "no dfl_dev left" 0 "$(dfl_dev_count)"
+ok "no vfio-dfl interrupt left" sh -c '! grep -q vfio-dfl /proc/interrupts'
+ok "no splat from the removal while busy" no_new_splat
 ok "rmmod vfio_dfl after the races" rmmod vfio_dfl
 tap_done

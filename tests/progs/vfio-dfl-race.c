@@ -15,18 +15,26 @@
  *	disarms it) in a loop while the doorbell rings through BAR0, so
  *	that the handler runs while the interrupt is being freed
  *
- * Both end with a clean check: armed once more, N doorbells give exactly N
+ *   vfio-dfl-race open DEV BDF BELL SECONDS
+ *	two processes claim DEV at once, one through the cdev (open, bind
+ *	iommufd), the other through the group path (open the group, type1
+ *	container, VFIO_GROUP_GET_DEVICE_FD); the VFIO core must never let
+ *	both hold the device, and each must win sometimes
+ *
+ * All end with a clean check: armed once more, N doorbells give exactly N
  * events, and no interrupt of DEV is left requested after close.
  */
 #include <dirent.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 #include "util.h"
@@ -35,6 +43,12 @@ static const char *dev_name;
 static volatile uint64_t *bar0;
 static uint64_t bell;
 static volatile int stop;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 static atomic_ulong rung, armed_events, stray_events, ops, op_errors;
 static int dev_fd = -1, iommufd = -1;
 
@@ -172,6 +186,117 @@ static void *close_worker(void *arg)
 	return NULL;
 }
 
+/* The "open" race: shared between the two claiming processes */
+struct claims {
+	atomic_int cdev, group;		/* holding now */
+	atomic_ulong cdev_wins, group_wins, both;
+};
+
+static void claim_cdev(struct claims *c)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	char path[512];
+	struct dirent *de;
+	DIR *dir;
+	int fd, ifd;
+
+	snprintf(path, sizeof(path), "/sys/bus/dfl/devices/%s/vfio-dev", dev_name);
+	dir = opendir(path);
+	while (dir && (de = readdir(dir)) && strncmp(de->d_name, "vfio", 4))
+		;
+	if (!dir || !de)
+		die("no vfio cdev for %s", dev_name);
+	snprintf(path, sizeof(path), "/dev/vfio/devices/%.200s", de->d_name);
+	closedir(dir);
+	while (!stop) {
+		fd = open(path, O_RDWR);
+		ifd = open("/dev/iommu", O_RDWR);
+		bind.iommufd = ifd;
+		if (fd >= 0 && ifd >= 0 &&
+		    !ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
+			atomic_store(&c->cdev, 1);
+			if (atomic_load(&c->group))
+				atomic_fetch_add(&c->both, 1);
+			atomic_fetch_add(&c->cdev_wins, 1);
+			usleep(500);
+			atomic_store(&c->cdev, 0);
+		}
+		close(fd);
+		close(ifd);
+		usleep(300);
+	}
+}
+
+static void claim_group(struct claims *c)
+{
+	char path[512], link[256];
+	ssize_t n;
+	int g, k, d;
+
+	snprintf(path, sizeof(path), "/sys/bus/dfl/devices/%s/iommu_group", dev_name);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		die("%s", path);
+	link[n] = 0;
+	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	while (!stop) {
+		g = open(path, O_RDWR);
+		k = open("/dev/vfio/vfio", O_RDWR);
+		d = -1;
+		if (g >= 0 && k >= 0 &&
+		    !ioctl(g, VFIO_GROUP_SET_CONTAINER, &k) &&
+		    !ioctl(k, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+			d = ioctl(g, VFIO_GROUP_GET_DEVICE_FD, dev_name);
+		if (d >= 0) {
+			atomic_store(&c->group, 1);
+			if (atomic_load(&c->cdev))
+				atomic_fetch_add(&c->both, 1);
+			atomic_fetch_add(&c->group_wins, 1);
+			usleep(500);
+			atomic_store(&c->group, 0);
+			close(d);
+		}
+		close(k);
+		close(g);
+		usleep(300);
+	}
+}
+
+static int race_open(int secs)
+{
+	struct claims *c = mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t a, b;
+
+	if (c == MAP_FAILED)
+		die("mmap");
+	memset(c, 0, sizeof(*c));
+	a = fork();
+	if (!a) {
+		alarm(secs);
+		signal(SIGALRM, on_alarm);
+		claim_cdev(c);
+		_exit(0);
+	}
+	b = fork();
+	if (!b) {
+		alarm(secs);
+		signal(SIGALRM, on_alarm);
+		claim_group(c);
+		_exit(0);
+	}
+	if (waitpid(a, NULL, 0) < 0 || waitpid(b, NULL, 0) < 0)
+		die("waitpid");
+	printf("# open: cdev won %lu times, group %lu times, both at once %lu times\n",
+	       (unsigned long)c->cdev_wins, (unsigned long)c->group_wins,
+	       (unsigned long)c->both);
+	if (c->both || !c->cdev_wins || !c->group_wins) {
+		printf("# BROKEN: both held the device, or one side never won\n");
+		return 1;
+	}
+	return 0;
+}
+
 static bool irq_left(void)
 {
 	char line[512], tag[96];
@@ -196,8 +321,9 @@ int main(int argc, char **argv)
 	char path[256];
 	bool irqs;
 
-	if (argc != 6 || (strcmp(argv[1], "irqs") && strcmp(argv[1], "close")))
-		die("usage: %s irqs|close DEV BDF BELL SECONDS", argv[0]);
+	if (argc != 6 || (strcmp(argv[1], "irqs") && strcmp(argv[1], "close") &&
+			  strcmp(argv[1], "open")))
+		die("usage: %s irqs|close|open DEV BDF BELL SECONDS", argv[0]);
 	irqs = !strcmp(argv[1], "irqs");
 	dev_name = argv[2];
 	bell = strtoull(argv[4], NULL, 0);
@@ -210,6 +336,10 @@ int main(int argc, char **argv)
 	if (bar0 == MAP_FAILED)
 		die("mmap %s", path);
 
+	if (!strcmp(argv[1], "open")) {
+		bad = race_open(secs);
+		goto clean;
+	}
 	if (irqs && dev_open())
 		die("open %s", dev_name);
 	pthread_create(&th[0], NULL, ringer, NULL);
@@ -234,6 +364,7 @@ int main(int argc, char **argv)
 		bad = 1;
 	}
 
+clean:
 	/* Clean check: exactly one event per doorbell */
 	if (dev_fd < 0 && dev_open())
 		die("reopen %s", dev_name);
