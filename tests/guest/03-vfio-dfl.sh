@@ -47,9 +47,10 @@ for d in "$d10" "$d15" "$p14"; do
 done
 eq "binding allowlisted features does not taint" "$taint0" "$(tainted)"
 selftest f15 vfio_dfl_test VFIO_DFL_DEV="$d15" VFIO_DFL_NOIOMMU=0 \
-	$(feature_env 0 0x15) VFIO_DFL_SCRATCH=$DFL_F15_SCRATCH
+	$(feature_env 0 0x15) VFIO_DFL_SCRATCH=$DFL_F15_SCRATCH \
+	VFIO_DFL_RW_BLOCK=$DFL_F15_SCRATCH:8
 selftest f10 vfio_dfl_test VFIO_DFL_DEV="$d10" VFIO_DFL_NOIOMMU=0 \
-	$(feature_env 0 0x10) VFIO_DFL_SCRATCH=0x8
+	$(feature_env 0 0x10) VFIO_DFL_SCRATCH=0x8 VFIO_DFL_RW_BLOCK=0x8:8
 selftest p14 vfio_dfl_test VFIO_DFL_DEV="$p14" VFIO_DFL_NOIOMMU=0 \
 	$(feature_env 1 0x14) VFIO_DFL_SCRATCH=0x6 VFIO_DFL_RW_BLOCK=0:$DFL_P14_CSR_SIZE
 eq "still untainted after the allowlisted selftests" "$taint0" "$(tainted)"
@@ -88,13 +89,14 @@ done
 eq "the kernel is tainted TAINT_USER (64) by the core" 64 "$(( $(tainted) & 64 ))"
 # The legacy container offers VFIO_NOIOMMU_IOMMU only while the mode is on.
 selftest f23 vfio_dfl_test VFIO_DFL_DEV="$d23" VFIO_DFL_NOIOMMU=1 \
-	$(feature_env 0 0x23) VFIO_DFL_SCRATCH=$DFL_F23_SCRATCH
+	$(feature_env 0 0x23) VFIO_DFL_SCRATCH=$DFL_F23_SCRATCH \
+	VFIO_DFL_RW_BLOCK=$DFL_F23_SCRATCH:8
 selftest f30 vfio_dfl_test VFIO_DFL_DEV="$d30" VFIO_DFL_NOIOMMU=1 \
-	$(feature_env 0 0x30) VFIO_DFL_SCRATCH=0x8
+	$(feature_env 0 0x30) VFIO_DFL_SCRATCH=0x8 VFIO_DFL_RW_BLOCK=0x8:8
 selftest f31 vfio_dfl_test VFIO_DFL_DEV="$d31" VFIO_DFL_NOIOMMU=1 \
-	$(feature_env 0 0x31) VFIO_DFL_SCRATCH=0x2ff8
+	$(feature_env 0 0x31) VFIO_DFL_SCRATCH=0x2ff8 VFIO_DFL_RW_BLOCK=0x2ff8:8
 selftest f32 vfio_dfl_test VFIO_DFL_DEV="$d32" VFIO_DFL_NOIOMMU=1 \
-	$(feature_env 0 0x32) VFIO_DFL_SCRATCH=0xf8
+	$(feature_env 0 0x32) VFIO_DFL_SCRATCH=0xf8 VFIO_DFL_RW_BLOCK=0xf8:8
 echo 0 > $NOIOMMU
 
 # --- module lifetime: no unload while a device is open --------------------

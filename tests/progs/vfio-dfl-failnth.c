@@ -28,6 +28,8 @@
 #include <stdbool.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 #include "util.h"
@@ -39,6 +41,7 @@ static uint64_t doorbell;
 static int failnth_fd;
 static int verbose;
 static int tap_n, tap_fail;
+static unsigned int nodes_recreated;
 
 struct vdev {
 	int fd, iommufd;
@@ -83,10 +86,32 @@ static int cdev_path(char *path, size_t len)
 	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4) &&
 	       strncmp(de->d_name, "noiommu-vfio", 12))
 		;
-	if (de)
-		snprintf(path, len, "/dev/vfio/devices/%s", de->d_name);
+	if (!de) {
+		closedir(dir);
+		return -ENOENT;
+	}
+	snprintf(path, len, "/dev/vfio/devices/%s", de->d_name);
+	/*
+	 * The driver core ignores a failure to create the devtmpfs node
+	 * (devtmpfs_create_node()), so a fault there leaves a registered
+	 * device without /dev entry. Create it from sysfs, as udev would,
+	 * and count it.
+	 */
+	if (access(path, F_OK) && errno == ENOENT) {
+		char dev_attr[600], mm[32];
+		unsigned int maj, min;
+
+		snprintf(dev_attr, sizeof(dev_attr), "%s/%s/dev", dir_path, de->d_name);
+		if (read_sysfs(dev_attr, mm, sizeof(mm)) ||
+		    sscanf(mm, "%u:%u", &maj, &min) != 2 ||
+		    mknod(path, S_IFCHR | 0600, makedev(maj, min))) {
+			closedir(dir);
+			return -ENOENT;
+		}
+		nodes_recreated++;
+	}
 	closedir(dir);
-	return de ? 0 : -ENOENT;
+	return 0;
 }
 
 static void vdev_close(struct vdev *v)
@@ -474,6 +499,10 @@ static void run(const struct seq *s)
 		       "%u absorbed, device usable after each, clean run succeeds\n",
 		       tap_n, s->name, injected, errors, *errnos ? errnos + 1 : "none",
 		       absorbed);
+		if (nodes_recreated)
+			printf("# %s: %u lost devtmpfs node(s) recreated from sysfs\n",
+			       s->name, nodes_recreated);
+		nodes_recreated = 0;
 	} else {
 		tap_fail++;
 		printf("not ok %d - fail-nth %s: at site %u: %s (step returned %d)\n",
