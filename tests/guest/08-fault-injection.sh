@@ -19,6 +19,21 @@ ok "failslab is available (CONFIG_FAILSLAB)" test -d $FS
 echo N > $FS/ignore-gfp-wait
 echo 0 > $FS/verbose
 
+# failnth_results LABEL: relay /tmp/fn.out's TAP lines (one per
+# sequence) renumbered into this script's plan, the rest as diagnostics
+failnth_results() {
+	local l
+	while IFS= read -r l; do
+		case $l in
+		"ok "*) TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 ${l#ok * - * }" ;;
+		"not ok "*) TAP_N=$((TAP_N + 1)); TAP_FAIL=$((TAP_FAIL + 1))
+			echo "not ok $TAP_N - $1 ${l#not ok * - * }" ;;
+		1..*) ;;
+		*) echo "# $l" ;;
+		esac
+	done < /tmp/fn.out
+}
+
 modprobe vfio-dfl
 d15=$(dfl_dev_by_id 0 0x15) d23=$(dfl_dev_by_id 0 0x23)
 bind_to vfio-dfl "$d15"
@@ -26,15 +41,7 @@ eq "0x15 bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d15)"
 dmesg_mark
 vfio-dfl-failnth "$d15" $DFL_F15_DOORBELL bind open info arm replace disarm close > /tmp/fn.out 2>&1
 rc=$?
-# one TAP line per sequence, renumbered into this script's plan
-while IFS= read -r l; do
-	case $l in
-	"ok "*) TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - 0x15 ${l#ok * - * }" ;;
-	"not ok "*) TAP_N=$((TAP_N + 1)); TAP_FAIL=$((TAP_FAIL + 1)); echo "not ok $TAP_N - 0x15 ${l#not ok * - * }" ;;
-	1..*) ;;
-	*) echo "# $l" ;;
-	esac
-done < /tmp/fn.out
+failnth_results 0x15
 eq "0x15: every sequence reported (7 results), exit 0" "7 0" "$(grep -cE '^(not )?ok ' /tmp/fn.out) $rc"
 ok "no splat from fault injection on 0x15" no_new_splat
 
@@ -44,14 +51,7 @@ eq "0x23 bound to vfio-dfl (no-IOMMU)" vfio-dfl "$(driver_of /sys/bus/dfl/device
 dmesg_mark
 vfio-dfl-failnth "$d23" $DFL_F23_DOORBELL open info arm close > /tmp/fn.out 2>&1
 rc=$?
-while IFS= read -r l; do
-	case $l in
-	"ok "*) TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - 0x23 ${l#ok * - * }" ;;
-	"not ok "*) TAP_N=$((TAP_N + 1)); TAP_FAIL=$((TAP_FAIL + 1)); echo "not ok $TAP_N - 0x23 ${l#not ok * - * }" ;;
-	1..*) ;;
-	*) echo "# $l" ;;
-	esac
-done < /tmp/fn.out
+failnth_results 0x23
 echo 0 > /sys/module/vfio/parameters/enable_unsafe_noiommu_mode
 eq "0x23: every sequence reported (4 results), exit 0" "4 0" "$(grep -cE '^(not )?ok ' /tmp/fn.out) $rc"
 ok "no splat from fault injection on 0x23" no_new_splat

@@ -32,7 +32,7 @@
 #include <sys/sysmacros.h>
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
-#include "util.h"
+#include "vfio-dev.h"
 
 #define MAX_SITES	5000
 
@@ -74,43 +74,28 @@ static bool fail_nth_injected(void)
 
 static int cdev_path(char *path, size_t len)
 {
-	char dir_path[256];
-	struct dirent *de;
-	DIR *dir;
+	char sysfs[128], name[64], dev_attr[320], mm[32];
+	unsigned int maj, min;
+	int e;
 
-	snprintf(dir_path, sizeof(dir_path), "/sys/bus/dfl/devices/%s/vfio-dev",
-		 dev_name);
-	dir = opendir(dir_path);
-	if (!dir)
-		return -errno;
-	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4) &&
-	       strncmp(de->d_name, "noiommu-vfio", 12))
-		;
-	if (!de) {
-		closedir(dir);
-		return -ENOENT;
-	}
-	snprintf(path, len, "/dev/vfio/devices/%s", de->d_name);
+	snprintf(sysfs, sizeof(sysfs), "/sys/bus/dfl/devices/%.64s", dev_name);
+	e = vfio_cdev_path(sysfs, path, len, name, sizeof(name));
+	if (e)
+		return e;
 	/*
 	 * The driver core ignores a failure to create the devtmpfs node
 	 * (devtmpfs_create_node()), so a fault there leaves a registered
 	 * device without /dev entry. Create it from sysfs, as udev would,
 	 * and count it.
 	 */
-	if (access(path, F_OK) && errno == ENOENT) {
-		char dev_attr[600], mm[32];
-		unsigned int maj, min;
-
-		snprintf(dev_attr, sizeof(dev_attr), "%s/%s/dev", dir_path, de->d_name);
-		if (read_sysfs(dev_attr, mm, sizeof(mm)) ||
-		    sscanf(mm, "%u:%u", &maj, &min) != 2 ||
-		    mknod(path, S_IFCHR | 0600, makedev(maj, min))) {
-			closedir(dir);
-			return -ENOENT;
-		}
-		nodes_recreated++;
-	}
-	closedir(dir);
+	if (!access(path, F_OK) || errno != ENOENT)
+		return 0;
+	snprintf(dev_attr, sizeof(dev_attr), "%s/vfio-dev/%s/dev", sysfs, name);
+	if (read_sysfs(dev_attr, mm, sizeof(mm)) ||
+	    sscanf(mm, "%u:%u", &maj, &min) != 2 ||
+	    mknod(path, S_IFCHR | 0600, makedev(maj, min)))
+		return -ENOENT;
+	nodes_recreated++;
 	return 0;
 }
 
@@ -126,60 +111,25 @@ static void vdev_close(struct vdev *v)
 /* Open + bind + IOAS + attach; -errno of the first step that fails. */
 static int vdev_open(struct vdev *v, char *path)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
-	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
 	struct vfio_region_info reg = { .argsz = sizeof(reg), .index = 0 };
+	int e = vfio_cdev_open_attached(path, &v->fd, &v->iommufd);
 
-	v->fd = v->iommufd = -1;
-	v->fd = open(path, O_RDWR);
-	if (v->fd < 0)
-		goto err;
-	v->iommufd = open("/dev/iommu", O_RDWR);
-	if (v->iommufd < 0)
-		goto err;
-	bind.iommufd = v->iommufd;
-	if (ioctl(v->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
-	    ioctl(v->iommufd, IOMMU_IOAS_ALLOC, &ioas))
-		goto err;
-	attach.pt_id = ioas.out_ioas_id;
-	if (ioctl(v->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) ||
-	    ioctl(v->fd, VFIO_DEVICE_GET_REGION_INFO, &reg))
-		goto err;
-	v->reg_off = reg.offset;
-	return 0;
-err:
-	{
-		int e = -errno;
-
+	if (e)
+		return e;
+	if (ioctl(v->fd, VFIO_DEVICE_GET_REGION_INFO, &reg)) {
+		e = -errno;
 		vdev_close(v);
 		return e;
 	}
+	v->reg_off = reg.offset;
+	return 0;
 }
 
 static int set_trigger(struct vdev *v, unsigned int index, int efd)
 {
-	char buf[sizeof(struct vfio_irq_set) + sizeof(int)];
-	struct vfio_irq_set *set = (void *)buf;
-
-	set->argsz = sizeof(buf);
-	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
-	set->index = index;
-	set->start = 0;
-	set->count = 1;
-	memcpy(set->data, &efd, sizeof(efd));
-	return ioctl(v->fd, VFIO_DEVICE_SET_IRQS, set) ? -errno : 0;
+	return vfio_set_trigger(v->fd, index, efd);
 }
 
-static uint64_t events(int efd, int ms)
-{
-	struct pollfd p = { .fd = efd, .events = POLLIN };
-	uint64_t n = 0;
-
-	if (poll(&p, 1, ms) == 1 && read(efd, &n, sizeof(n)) != sizeof(n))
-		die("read eventfd");
-	return n;
-}
 
 static int ring(struct vdev *v)
 {
@@ -250,11 +200,11 @@ static const char *usable(void)
 	else if ((e = set_trigger(&v, 0, efd)))
 		snprintf(why, sizeof(why), "arm index 0: %s", strerror(-e));
 	/* An edge rung while the index was not armed arrives now, once */
-	else if ((val = events(efd, 20)) > 1)
+	else if ((val = eventfd_wait(efd, 20)) > 1)
 		snprintf(why, sizeof(why), "%" PRIu64 " pending events on arm", val);
 	else if ((e = ring(&v)))
 		snprintf(why, sizeof(why), "ring: %s", strerror(-e));
-	else if ((val = events(efd, 2000)) != 1)
+	else if ((val = eventfd_wait(efd, 2000)) != 1)
 		snprintf(why, sizeof(why), "%" PRIu64 " events for one doorbell", val);
 	vdev_close(&v);
 	close(efd);
@@ -369,8 +319,8 @@ static const char *one_event_on(int want)
 		return "ring failed";
 	poll(p, 2, 2000);
 	usleep(20000);	/* room for a second, wrong event */
-	a = events(efd1, 0);
-	b = events(efd2, 0);
+	a = eventfd_wait(efd1, 0);
+	b = eventfd_wait(efd2, 0);
 	if (a != (want == 1) || b != (want == 2)) {
 		snprintf(why, sizeof(why), "one doorbell: %" PRIu64 " event(s) on the "
 			 "first eventfd, %" PRIu64 " on the second, want the %s",

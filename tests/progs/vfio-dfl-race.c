@@ -37,7 +37,7 @@
 #include <sys/wait.h>
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
-#include "util.h"
+#include "vfio-dev.h"
 
 static const char *dev_name;
 static volatile uint64_t *bar0;
@@ -54,34 +54,14 @@ static int dev_fd = -1, iommufd = -1;
 
 static int dev_open(void)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
-	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
-	char path[512];
-	struct dirent *de;
-	DIR *dir;
+	char sysfs[128], path[512];
+	int e;
 
-	snprintf(path, sizeof(path), "/sys/bus/dfl/devices/%s/vfio-dev", dev_name);
-	dir = opendir(path);
-	if (!dir)
-		die("%s", path);
-	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4) &&
-	       strncmp(de->d_name, "noiommu-vfio", 12))
-		;
-	if (!de)
-		die("no vfio cdev under %s", path);
-	snprintf(path, sizeof(path), "/dev/vfio/devices/%.200s", de->d_name);
-	closedir(dir);
-	dev_fd = open(path, O_RDWR);
-	iommufd = open("/dev/iommu", O_RDWR);
-	if (dev_fd < 0 || iommufd < 0)
-		return -1;
-	bind.iommufd = iommufd;
-	if (ioctl(dev_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
-	    ioctl(iommufd, IOMMU_IOAS_ALLOC, &ioas))
-		return -1;
-	attach.pt_id = ioas.out_ioas_id;
-	return ioctl(dev_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
+	snprintf(sysfs, sizeof(sysfs), "/sys/bus/dfl/devices/%.64s", dev_name);
+	e = vfio_cdev_path(sysfs, path, sizeof(path), NULL, 0);
+	if (e)
+		die("no vfio cdev for %s", dev_name);
+	return vfio_cdev_open_attached(path, &dev_fd, &iommufd);
 }
 
 static void dev_close(void)
@@ -105,16 +85,6 @@ static int set_irq(uint32_t flags, int32_t fd)
 	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD))
 		set->argsz = sizeof(*set);
 	return ioctl(dev_fd, VFIO_DEVICE_SET_IRQS, set);
-}
-
-static uint64_t drain(int efd, int ms)
-{
-	struct pollfd p = { .fd = efd, .events = POLLIN };
-	uint64_t n = 0;
-
-	if (poll(&p, 1, ms) == 1 && read(efd, &n, 8) != 8)
-		die("read eventfd");
-	return n;
 }
 
 static void *ringer(void *arg)
@@ -155,14 +125,14 @@ static void *irq_worker(void *arg)
 				    VFIO_IRQ_SET_ACTION_UNMASK, 0);
 			break;
 		default:
-			atomic_fetch_add(&armed_events, drain(armed, 0));
+			atomic_fetch_add(&armed_events, eventfd_wait(armed, 0));
 		}
 		atomic_fetch_add(&ops, 1);
 		if (r)
 			atomic_fetch_add(&op_errors, 1);
 	}
-	atomic_fetch_add(&armed_events, drain(armed, 50));
-	atomic_fetch_add(&stray_events, drain(never, 0));
+	atomic_fetch_add(&armed_events, eventfd_wait(armed, 50));
+	atomic_fetch_add(&stray_events, eventfd_wait(never, 0));
 	close(armed);
 	close(never);
 	return NULL;
@@ -178,7 +148,7 @@ static void *close_worker(void *arg)
 		    set_irq(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, efd))
 			die("open and arm %s", dev_name);
 		usleep(1000);	/* let the handler run */
-		atomic_fetch_add(&armed_events, drain(efd, 0));
+		atomic_fetch_add(&armed_events, eventfd_wait(efd, 0));
 		dev_close();	/* the last fd: frees the armed interrupt */
 		close(efd);
 		atomic_fetch_add(&ops, 1);
@@ -195,19 +165,12 @@ struct claims {
 static void claim_cdev(struct claims *c)
 {
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	char path[512];
-	struct dirent *de;
-	DIR *dir;
+	char sysfs[128], path[512];
 	int fd, ifd;
 
-	snprintf(path, sizeof(path), "/sys/bus/dfl/devices/%s/vfio-dev", dev_name);
-	dir = opendir(path);
-	while (dir && (de = readdir(dir)) && strncmp(de->d_name, "vfio", 4))
-		;
-	if (!dir || !de)
+	snprintf(sysfs, sizeof(sysfs), "/sys/bus/dfl/devices/%.64s", dev_name);
+	if (vfio_cdev_path(sysfs, path, sizeof(path), NULL, 0))
 		die("no vfio cdev for %s", dev_name);
-	snprintf(path, sizeof(path), "/dev/vfio/devices/%.200s", de->d_name);
-	closedir(dir);
 	while (!stop) {
 		fd = open(path, O_RDWR);
 		ifd = open("/dev/iommu", O_RDWR);
@@ -372,13 +335,13 @@ clean:
 	set_irq(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, 0);
 	if (set_irq(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, efd))
 		die("arm for the clean check");
-	pending = drain(efd, 100);	/* an edge left pending by the race */
+	pending = eventfd_wait(efd, 100);	/* an edge left pending by the race */
 	for (got = 0, i = 0; i < 20; i++) {
 		bar0[bell / 8] = 0;
-		got += drain(efd, 2000);
+		got += eventfd_wait(efd, 2000);
 	}
 	usleep(50000);
-	got += drain(efd, 0);
+	got += eventfd_wait(efd, 0);
 	printf("# clean check: %" PRIu64 " pending on arm, 20 doorbells, %" PRIu64 " events\n",
 	       pending, got);
 	if (pending > 1 || got != 20) {

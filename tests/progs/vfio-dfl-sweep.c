@@ -38,7 +38,7 @@
 #include <time.h>
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
-#include "util.h"
+#include "vfio-dev.h"
 
 #define MAX_ERRNO	200
 
@@ -306,35 +306,17 @@ static void *worker(void *arg)
 
 static void dev_open(void)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
-	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
-	char path[512];
-	struct dirent *de;
-	DIR *dir;
+	char sysfs[128], path[512];
+	int e;
 
-	snprintf(path, sizeof(path), "/sys/bus/dfl/devices/%s/vfio-dev", dev_name);
-	dir = opendir(path);
-	if (!dir)
-		die("%s (is %s bound to vfio-dfl?)", path, dev_name);
-	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4) &&
-	       strncmp(de->d_name, "noiommu-vfio", 12))
-		;
-	if (!de)
-		die("no vfio cdev under %s", path);
-	snprintf(path, sizeof(path), "/dev/vfio/devices/%.200s", de->d_name);
-	closedir(dir);
-	dev_fd = open(path, O_RDWR);
-	iommufd = open("/dev/iommu", O_RDWR);
-	if (dev_fd < 0 || iommufd < 0)
-		die("open %s and /dev/iommu", path);
-	bind.iommufd = iommufd;
-	if (ioctl(dev_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
-	    ioctl(iommufd, IOMMU_IOAS_ALLOC, &ioas))
-		die("bind iommufd");
-	attach.pt_id = ioas.out_ioas_id;
-	if (ioctl(dev_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
-		die("attach");
+	snprintf(sysfs, sizeof(sysfs), "/sys/bus/dfl/devices/%.64s", dev_name);
+	e = vfio_cdev_path(sysfs, path, sizeof(path), NULL, 0);
+	if (!e)
+		e = vfio_cdev_open_attached(path, &dev_fd, &iommufd);
+	if (e) {
+		errno = -e;
+		die("open, bind and attach %s (is it bound to vfio-dfl?)", dev_name);
+	}
 	region.argsz = sizeof(region);
 	if (ioctl(dev_fd, VFIO_DEVICE_GET_REGION_INFO, &region))
 		die("GET_REGION_INFO");

@@ -30,7 +30,7 @@
 #include <sys/mman.h>
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
-#include "util.h"
+#include "vfio-dev.h"
 
 struct dev {
 	int fd, iommufd;
@@ -41,42 +41,23 @@ struct dev {
 
 static void dev_open(struct dev *d, const char *name)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
-	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
 	char path[512], buf[4096];
 	struct vfio_device_info *info = (void *)buf;
 	struct vfio_info_cap_header *h;
-	struct dirent *de;
-	DIR *dir;
+	int e;
 
 	memset(d, 0, sizeof(*d));
-	snprintf(path, sizeof(path), "/sys/bus/dfl/devices/%s/vfio-dev", name);
-	dir = opendir(path);
-	if (!dir)
-		die("%s (is %s bound to vfio-dfl?)", path, name);
-	/* vfioN, or noiommu-vfioN for a feature off the DMA-free allowlist */
-	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4) &&
-	       strncmp(de->d_name, "noiommu-vfio", 12))
-		;
-	if (!de)
-		die("no vfio cdev under %s", path);
-	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
-	closedir(dir);
-	d->fd = open(path, O_RDWR);
-	if (d->fd < 0)
-		die("open %s", path);
-	d->iommufd = open("/dev/iommu", O_RDWR);
-	if (d->iommufd < 0)
-		die("open /dev/iommu");
-	bind.iommufd = d->iommufd;
-	if (ioctl(d->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
-		die("VFIO_DEVICE_BIND_IOMMUFD");
-	if (ioctl(d->iommufd, IOMMU_IOAS_ALLOC, &ioas))
-		die("IOMMU_IOAS_ALLOC");
-	attach.pt_id = ioas.out_ioas_id;
-	if (ioctl(d->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
-		die("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+	snprintf(buf, sizeof(buf), "/sys/bus/dfl/devices/%.64s", name);
+	e = vfio_cdev_path(buf, path, sizeof(path), NULL, 0);
+	if (e) {
+		errno = -e;
+		die("no vfio cdev for %s (is it bound to vfio-dfl?)", name);
+	}
+	e = vfio_cdev_open_attached(path, &d->fd, &d->iommufd);
+	if (e) {
+		errno = -e;
+		die("open %s, bind iommufd, attach", path);
+	}
 
 	memset(buf, 0, sizeof(buf));
 	info->argsz = sizeof(buf);
@@ -126,27 +107,9 @@ static void wr64(struct dev *d, uint64_t off, uint64_t v)
 
 static int set_trigger(struct dev *d, unsigned int index, int efd)
 {
-	char buf[sizeof(struct vfio_irq_set) + sizeof(int)];
-	struct vfio_irq_set *set = (void *)buf;
-
-	set->argsz = sizeof(buf);
-	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
-	set->index = index;
-	set->start = 0;
-	set->count = 1;
-	memcpy(set->data, &efd, sizeof(efd));
-	return ioctl(d->fd, VFIO_DEVICE_SET_IRQS, set);
+	return vfio_set_trigger(d->fd, index, efd);
 }
 
-static uint64_t wait_event(int efd, int ms)
-{
-	struct pollfd p = { .fd = efd, .events = POLLIN };
-	uint64_t v = 0;
-
-	if (poll(&p, 1, ms) == 1 && read(efd, &v, 8) != 8)
-		die("read eventfd");
-	return v;
-}
 
 static int set_mask(struct dev *d, unsigned int index)
 {
@@ -230,7 +193,7 @@ int main(int argc, char **argv)
 			die("arm IRQ index %u", index);
 		for (i = 0; i < n; i++) {
 			wr64(&d, bell, index);
-			got += wait_event(efd, 2000);
+			got += eventfd_wait(efd, 2000);
 		}
 		printf("IRQ index %u: %u doorbell writes, %" PRIu64 " eventfd events\n",
 		       index, n, got);
@@ -302,15 +265,15 @@ int main(int argc, char **argv)
 		       efd1 >= 0 ? ", index 1 masked" : "",
 		       argc == 7 ? ", doorbells ringing" : "");
 		fflush(stdout);
-		while (!stop && secs-- > 0 && !(n = wait_event(efd, 1000)))
+		while (!stop && secs-- > 0 && !(n = eventfd_wait(efd, 1000)))
 			;
 		if (argc == 7) {
 			uint64_t e0, e1;
 
 			r.stop = 1;
 			pthread_join(ringer, NULL);
-			e0 = wait_event(efd0, 100);
-			e1 = wait_event(efd1, 100);
+			e0 = eventfd_wait(efd0, 100);
+			e1 = eventfd_wait(efd1, 100);
 			printf("doorbells: %" PRIu64 " rung, %" PRIu64
 			       " events on index 0, %" PRIu64 " on masked index 1\n",
 			       r.rung, e0, e1);

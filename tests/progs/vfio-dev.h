@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VFIO device cdev steps every guest test program repeats: find the
+ * cdev of a bound device, open it bound to an iommufd and attached to an
+ * IOAS, arm an IRQ index with an eventfd, wait for events. Errors are
+ * returned as -errno, never fatal: callers decide.
+ */
+#ifndef TESTS_PROGS_VFIO_DEV_H
+#define TESTS_PROGS_VFIO_DEV_H
+
+#include <dirent.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+#include "util.h"
+
+/*
+ * The /dev path of the VFIO cdev of the device at SYSFS_DEV (a device
+ * directory in sysfs): vfioN, or noiommu-vfioN for a no-IOMMU device.
+ * The cdev's name is written to NAME (NAME_LEN bytes) if NAME is set.
+ */
+static inline int vfio_cdev_path(const char *sysfs_dev, char *path,
+				 size_t len, char *name, size_t name_len)
+{
+	char dir_path[512];
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(dir_path, sizeof(dir_path), "%.400s/vfio-dev", sysfs_dev);
+	dir = opendir(dir_path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4) &&
+	       strncmp(de->d_name, "noiommu-vfio", 12))
+		;
+	if (!de) {
+		closedir(dir);
+		return -ENOENT;
+	}
+	snprintf(path, len, "/dev/vfio/devices/%.200s", de->d_name);
+	if (name)
+		snprintf(name, name_len, "%.60s", de->d_name);
+	closedir(dir);
+	return 0;
+}
+
+/*
+ * Open the cdev at PATH and /dev/iommu, bind, allocate an IOAS and attach
+ * to it. On failure both fds are closed and -1, and the errno of the
+ * first step that failed is returned.
+ */
+static inline int vfio_cdev_open_attached(const char *path, int *fd,
+					  int *iommufd)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	int e;
+
+	*iommufd = -1;
+	*fd = open(path, O_RDWR);
+	if (*fd < 0)
+		goto err;
+	*iommufd = open("/dev/iommu", O_RDWR);
+	if (*iommufd < 0)
+		goto err;
+	bind.iommufd = *iommufd;
+	if (ioctl(*fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
+	    ioctl(*iommufd, IOMMU_IOAS_ALLOC, &ioas))
+		goto err;
+	attach.pt_id = ioas.out_ioas_id;
+	if (ioctl(*fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		goto err;
+	return 0;
+err:
+	e = -errno;
+	if (*fd >= 0)
+		close(*fd);
+	if (*iommufd >= 0)
+		close(*iommufd);
+	*fd = *iommufd = -1;
+	return e;
+}
+
+/* Arm IRQ index INDEX with eventfd EFD (-1 disarms); 0 or -errno. */
+static inline int vfio_set_trigger(int fd, unsigned int index, int efd)
+{
+	char buf[sizeof(struct vfio_irq_set) + sizeof(int)];
+	struct vfio_irq_set *set = (void *)buf;
+
+	set->argsz = sizeof(buf);
+	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	set->index = index;
+	set->start = 0;
+	set->count = 1;
+	memcpy(set->data, &efd, sizeof(efd));
+	return ioctl(fd, VFIO_DEVICE_SET_IRQS, set) ? -errno : 0;
+}
+
+/* Wait up to MS ms for EFD and return (and reset) its count, 0 if none. */
+static inline uint64_t eventfd_wait(int efd, int ms)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t n = 0;
+
+	if (poll(&p, 1, ms) == 1 && read(efd, &n, sizeof(n)) != sizeof(n))
+		die("read eventfd");
+	return n;
+}
+
+#endif
