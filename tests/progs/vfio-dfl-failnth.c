@@ -91,6 +91,9 @@ static int cdev_path(char *path, size_t len)
 	if (!access(path, F_OK) || errno != ENOENT)
 		return 0;
 	snprintf(dev_attr, sizeof(dev_attr), "%s/vfio-dev/%s/dev", sysfs, name);
+	/* devtmpfs did not create the directories either, if this was the only node */
+	mkdir("/dev/vfio", 0755);
+	mkdir("/dev/vfio/devices", 0755);
 	if (read_sysfs(dev_attr, mm, sizeof(mm)) ||
 	    sscanf(mm, "%u:%u", &maj, &min) != 2 ||
 	    mknod(path, S_IFCHR | 0600, makedev(maj, min)))
@@ -359,10 +362,14 @@ static int step_disarm(void)
 
 static const char *check_no_irq(int ret);
 
-/* Disarm cannot fail, and frees the interrupt */
+/*
+ * A disarm that failed (SET_IRQS copies its data first, which can fail)
+ * changed nothing: the index still delivers. One that succeeded freed
+ * the interrupt.
+ */
 static const char *check_disarmed(int ret)
 {
-	return ret ? "disarm failed" : check_no_irq(ret);
+	return ret ? one_event_on(1) : check_no_irq(ret);
 }
 
 static int step_close(void)
