@@ -20,37 +20,20 @@
 #include <linux/iommufd.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
-#include "util.h"
+#include "vfio-dev.h"
 
 static int open_cdev(const char *bdf)
 {
-	char path[512];
-	struct dirent *de;
-	DIR *d;
+	char sysfs[128], path[512];
+	int e;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
-	d = opendir(path);
-	if (!d)
-		die("%s (is the device bound to vfio-pci?)", path);
-	while ((de = readdir(d)))
-		if (!strncmp(de->d_name, "vfio", 4))
-			break;
-	if (!de)
-		die("no vfio cdev under %s", path);
-	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
-	closedir(d);
+	snprintf(sysfs, sizeof(sysfs), "/sys/bus/pci/devices/%.64s", bdf);
+	e = vfio_cdev_path(sysfs, path, sizeof(path), NULL, 0);
+	if (e) {
+		errno = -e;
+		die("no vfio cdev for %s (is it bound to vfio-pci?)", bdf);
+	}
 	return open(path, O_RDWR);
-}
-
-/* Wait up to ms for the eventfd to become readable; return its count. */
-static uint64_t drain(int efd, int ms)
-{
-	struct pollfd p = { .fd = efd, .events = POLLIN };
-	uint64_t v = 0;
-
-	if (poll(&p, 1, ms) == 1 && read(efd, &v, sizeof(v)) != sizeof(v))
-		die("read eventfd");
-	return v;
 }
 
 int main(int argc, char **argv)
@@ -125,14 +108,14 @@ int main(int argc, char **argv)
 		bar[doorbell / 8] = vector;
 		/* One event per write: read it back before the next write. */
 		for (tries = 0; tries < 50; tries++) {
-			got += drain(efd, 100);
+			got += eventfd_wait(efd, 100);
 			if (got == i + 1)
 				break;
 		}
 		if (got != i + 1)
 			break;
 	}
-	extra = drain(efd, 500);
+	extra = eventfd_wait(efd, 500);
 	printf("doorbell writes %u, eventfd events %" PRIu64 ", late extra %" PRIu64
 	       " (card: doorbell count %" PRIu64 ", irq status 0x%" PRIx64 ")\n",
 	       count, got, extra, bar[doorbell / 8 + 1], bar[doorbell / 8 + 2]);
