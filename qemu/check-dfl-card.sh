@@ -5,7 +5,8 @@
 # accelerator, programs the card's BARs through config space (0xcf8/0xcfc)
 # and compares BAR0 with qemu/dfl-card-map.sh, then exercises the scratch,
 # port reset, doorbell, IRQ_STATUS, MSI-X PBA and BAR4 access counter
-# registers.  A second QEMU run checks the msix-in-bar0=on variant.
+# registers.  A second QEMU run checks the msix-in-bar0=on variant, a
+# third the extra-features=N one.
 #
 #   qemu/check-dfl-card.sh [QEMU_BINARY]
 #
@@ -434,6 +435,53 @@ check "msix-in-bar0: F15 count" 1 "$(rq $((DFL_F15_CSR_OFST + DFL_F15_DOORBELL_C
 check "msix-in-bar0: F23 count" 1 "$(rq $((DFL_F23_OFST + DFL_F23_DOORBELL_COUNT)))"
 check "msix-in-bar0: READS_8 counts only BAR0 model reads" 2 "$(dbg $DFL_DBG_READS_8)"
 qemu_stop
+
+########################################################################
+# Run 3: extra-features=3: the FME list goes on after 0x32 with three
+# DFHv1 0x15 features (make bench uses 256); BAR0 grows to 1 MiB
+qemu_start ",extra-features=3"
+check "extra-features: BAR0 size" 0x100000 "$(bar_size 0x10)"
+cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
+cfg 0x04 0x6
+check "extra-features: 0x32 DFH without EOL" 0x3000000001000032 "$(rq 0x7800)"
+walked=$(walk 0)
+check "extra-features: FME list has 6 + 3 private features" 9 "$(wc -l <<<"$walked")"
+for i in 0 1 2; do
+	dfho=$((i ? DFL_XF_DFH_BASE + (i - 1) * DFL_XF_DFH_STRIDE : DFL_XF_FIRST_DFH))
+	csr=$((DFL_XF_CSR_BASE + i * DFL_XF_CSR_SIZE))
+	w=$(sed -n "$((7 + i))p" <<<"$walked")
+	check "extra feature $i DFH offset" $dfho "${w%%:*}"
+	v=$(rq $dfho)
+	check "extra feature $i type, version, id" $((0x3010000000000000 | DFL_XF_ID)) \
+		$((v & 0xfff0000000000fff))
+	check "extra feature $i EOL" $((i == 2)) $(( (v >> 40) & 1 ))
+	check "extra feature $i GUID_L" $((DFL_XF_GUID_L | i)) "$(rq $((dfho + 0x8)))"
+	check "extra feature $i GUID_H" "$DFL_XF_GUID_H" "$(rq $((dfho + 0x10)))"
+	a=$(rq $((dfho + 0x18)))
+	check "extra feature $i CSR_ADDR relative" 0 $((a & 1))
+	check "extra feature $i CSR block" $csr $((dfho + (a >> 1)))
+	a=$(rq $((dfho + 0x20)))
+	check "extra feature $i CSR size, no params, group, instance" \
+		$(( (DFL_XF_CSR_SIZE << 32) | (DFL_XF_GROUP << 16) | i )) "$a"
+	check "extra feature $i scratch reset" 0 "$(rq $((csr + DFL_XF_SCRATCH)))"
+	wq $((csr + DFL_XF_SCRATCH)) $((0x1000 + i))
+done
+for i in 0 1 2; do
+	csr=$((DFL_XF_CSR_BASE + i * DFL_XF_CSR_SIZE))
+	check "extra feature $i scratch is its own" $((0x1000 + i)) "$(rq $((csr + DFL_XF_SCRATCH)))"
+	check "extra feature $i CSR +0 reads 0" 0 "$(rq $csr)"
+done
+check "after the last extra CSR block: 0" 0 "$(rq $((DFL_XF_CSR_BASE + 3 * DFL_XF_CSR_SIZE + DFL_XF_SCRATCH)))"
+check "extra-features: 0x15's scratch unchanged" 0 "$(rq $((DFL_F15_CSR_OFST + DFL_F15_SCRATCH)))"
+qemu_stop
+if "$QEMU" -machine q35 -accel qtest -qtest null -display none -nodefaults \
+	-L /usr/share/seabios -L /usr/share/qemu \
+	-device "dfl-card,extra-features=$((DFL_XF_MAX + 1))" </dev/null >"$TMP/err" 2>&1; then
+	check "extra-features above the maximum is refused" 1 0
+else
+	check "extra-features above the maximum is refused" 1 \
+		"$(grep -c "extra-features=$((DFL_XF_MAX + 1)), at most $DFL_XF_MAX" "$TMP/err")"
+fi
 
 echo "dfl-card check: $checks checks, $fails failed"
 [ $fails -eq 0 ]

@@ -20,6 +20,14 @@
  * at BAR0 0x1800 and the PBA at BAR0 0x1c00, inside the region of FME
  * feature 0x10 (QEMU's msix code overlays them on BAR0).
  *
+ * With the property extra-features=N (default 0, at most 1024) the FME
+ * list goes on after 0x32 with N more DFHv1 features of id 0x15 (a card
+ * with many private features, for `make bench`): 0x32 loses its EOL,
+ * the first extra DFH is at BAR0 0x7900 and the others are 0x40 apart
+ * from 0x60000; extra feature i has a one-page CSR block at BAR0
+ * 0x80000 + i * 0x1000 with a scratch register at +0x40, and BAR0 grows
+ * to the power of two that holds them all.
+ *
  * No VSEC is present, so dfl-pci uses find_dfls_by_default(): an FME
  * header at BAR0 offset 0 whose FME_HDR_PORT_OFST(0) points at the port's
  * DFL at BAR0 offset 0x40000.
@@ -119,6 +127,20 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define DB_DOORBELL_COUNT       0x50
 #define DB_IRQ_STATUS           0x58
 #define DFL_NDOORBELL           2       /* features with a doorbell */
+
+/* extra-features=N: N more DFHv1 FME 0x15 features after 0x32 */
+#define F32_OFST                0x7800
+#define XF_FIRST_DFH            0x7900  /* 0x32's next */
+#define XF_DFH_BASE             0x60000 /* DFHs of extra features 1.. */
+#define XF_DFH_STRIDE           0x40
+#define XF_CSR_BASE             0x80000 /* CSR block of extra feature 0 */
+#define XF_CSR_SIZE             0x1000
+#define XF_SCRATCH              0x40    /* in the CSR block */
+#define XF_ID                   0x15
+#define XF_GROUP                5
+#define XF_GUID_L               0x800000dfca5e0000ULL  /* | index */
+#define XF_GUID_H               0xd1f1c0de00054015ULL
+#define XF_MAX                  1024
 
 /* CSR blocks relative to their DFH (DFHv1 CSR_ADDR = value << 1) */
 #define F23_CSR                 0
@@ -263,6 +285,8 @@ struct DflCardState {
 
     uint16_t device_id;
     bool msix_in_bar0;
+    uint32_t extra_features;    /* property extra-features */
+    uint64_t *xf_scratch;       /* [extra_features], not migrated */
 
     uint64_t scratch[DFL_NFEATURES][DFL_NSCRATCH];
     uint64_t fme_port_acc;      /* FME_PORT_OFST_ACC_CTRL of port 0 */
@@ -360,6 +384,67 @@ static int dfl_card_scratch(const DflFeature *f, hwaddr off)
     return -1;
 }
 
+/* BAR0 offset of the DFH of extra feature @i */
+static hwaddr dfl_card_xf_dfh(unsigned i)
+{
+    return i ? XF_DFH_BASE + (hwaddr)(i - 1) * XF_DFH_STRIDE : XF_FIRST_DFH;
+}
+
+/*
+ * The extra feature whose DFH (its 0x40 bytes) or CSR block holds the
+ * 8-byte aligned @reg: its index, *csr = true for the CSR block, *off =
+ * @reg - the DFH's or the block's offset.  -1 if none.
+ */
+static int dfl_card_xf_find(DflCardState *s, hwaddr reg, bool *csr,
+                            hwaddr *off)
+{
+    uint32_t n = s->extra_features;
+
+    if (!n) {
+        return -1;
+    }
+    if (reg >= XF_CSR_BASE && reg < XF_CSR_BASE + (hwaddr)n * XF_CSR_SIZE) {
+        *csr = true;
+        *off = (reg - XF_CSR_BASE) % XF_CSR_SIZE;
+        return (reg - XF_CSR_BASE) / XF_CSR_SIZE;
+    }
+    *csr = false;
+    if (reg >= XF_FIRST_DFH && reg < XF_FIRST_DFH + XF_DFH_STRIDE) {
+        *off = reg - XF_FIRST_DFH;
+        return 0;
+    }
+    if (n > 1 && reg >= XF_DFH_BASE &&
+        reg < XF_DFH_BASE + (hwaddr)(n - 1) * XF_DFH_STRIDE) {
+        *off = (reg - XF_DFH_BASE) % XF_DFH_STRIDE;
+        return 1 + (reg - XF_DFH_BASE) / XF_DFH_STRIDE;
+    }
+    return -1;
+}
+
+/* DFHv1 header register @off of extra feature @i (no parameters) */
+static uint64_t dfl_card_xf_header(DflCardState *s, unsigned i, hwaddr off)
+{
+    bool last = i == s->extra_features - 1;
+    hwaddr dfh = dfl_card_xf_dfh(i);
+    hwaddr next = last ? XF_DFH_STRIDE : dfl_card_xf_dfh(i + 1) - dfh;
+
+    switch (off) {
+    case 0:
+        return DFH(DFH_TYPE_PRIVATE, 1, last ? DFH_EOL : 0, next, 0, XF_ID);
+    case GUID_L:
+        return XF_GUID_L | i;
+    case GUID_H:
+        return XF_GUID_H;
+    case DFHV1_CSR_ADDR:
+        /* relative to the DFH */
+        return (uint64_t)(XF_CSR_BASE + (hwaddr)i * XF_CSR_SIZE - dfh) << 1;
+    case DFHV1_CSR_SIZE_GRP:
+        return ((uint64_t)XF_CSR_SIZE << 32) |
+               ((uint64_t)XF_GROUP << DFHV1_GROUP_SHIFT) | i;
+    }
+    return 0;
+}
+
 /* Value of the 64-bit register at 8-byte aligned BAR0 offset @reg. */
 static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
 {
@@ -367,13 +452,25 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     unsigned idx;
     hwaddr off;
     uint64_t val;
+    bool csr;
     int j;
 
+    j = dfl_card_xf_find(s, reg, &csr, &off);
+    if (j >= 0) {
+        if (!csr) {
+            return dfl_card_xf_header(s, j, off);
+        }
+        return off == XF_SCRATCH ? s->xf_scratch[j] : 0;
+    }
     f = dfl_card_find(reg, &idx, &off);
     if (!f) {
         return 0;
     }
     if (off == 0) {
+        /* extra features go on after 0x32 */
+        if (s->extra_features && f->offset == F32_OFST) {
+            return f->dfh & ~DFH_EOL;
+        }
         return f->dfh;
     }
     if (f->v1 && dfl_card_dfhv1_read(f->v1, off, &val)) {
@@ -480,8 +577,16 @@ static void dfl_card_reg_write(DflCardState *s, hwaddr reg, uint64_t val,
     const DflFeature *f;
     unsigned idx;
     hwaddr off;
+    bool csr;
     int j;
 
+    j = dfl_card_xf_find(s, reg, &csr, &off);
+    if (j >= 0) {
+        if (csr && off == XF_SCRATCH) {
+            s->xf_scratch[j] = (s->xf_scratch[j] & ~mask) | (val & mask);
+        }
+        return;
+    }
     f = dfl_card_find(reg, &idx, &off);
     if (!f) {
         return;
@@ -642,10 +747,23 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
 {
     DflCardState *s = DFL_CARD(pdev);
     uint8_t *pci_conf = pdev->config;
+    uint64_t bar0_size;
     unsigned i;
     int ret;
 
     pci_set_word(pci_conf + PCI_DEVICE_ID, s->device_id);
+
+    if (s->extra_features > XF_MAX) {
+        error_setg(errp, "dfl-card: extra-features=%u, at most %u",
+                   s->extra_features, XF_MAX);
+        return;
+    }
+    bar0_size = DFL_CARD_BAR0_SIZE;
+    if (s->extra_features) {
+        bar0_size = pow2ceil(XF_CSR_BASE +
+                             (uint64_t)s->extra_features * XF_CSR_SIZE);
+        s->xf_scratch = g_new0(uint64_t, s->extra_features);
+    }
 
     ret = pcie_endpoint_cap_init(pdev, 0x80);
     if (ret < 0) {
@@ -654,7 +772,7 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
     }
 
     memory_region_init_io(&s->bar0, OBJECT(s), &dfl_card_mmio_ops, s,
-                          "dfl-card-dfl", DFL_CARD_BAR0_SIZE);
+                          "dfl-card-dfl", bar0_size);
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
 
@@ -674,6 +792,8 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
     }
     if (ret) {
         pcie_cap_exit(pdev);
+        g_free(s->xf_scratch);
+        s->xf_scratch = NULL;
         return;
     }
     if (!s->msix_in_bar0) {
@@ -701,6 +821,8 @@ static void dfl_card_exit(PCIDevice *pdev)
         msix_uninit(pdev, &s->msix_bar, &s->msix_bar);
     }
     pcie_cap_exit(pdev);
+    g_free(s->xf_scratch);
+    s->xf_scratch = NULL;
 }
 
 static void dfl_card_reset(DeviceState *dev)
@@ -712,6 +834,9 @@ static void dfl_card_reset(DeviceState *dev)
     s->port_ctrl = 0;
     memset(s->doorbell_count, 0, sizeof(s->doorbell_count));
     memset(s->irq_status, 0, sizeof(s->irq_status));
+    if (s->xf_scratch) {
+        memset(s->xf_scratch, 0, s->extra_features * sizeof(uint64_t));
+    }
     dfl_card_dbg_reset(s);
 }
 
@@ -741,6 +866,7 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_UINT16("device-id", DflCardState, device_id,
                        DFL_CARD_DEVICE_ID),
     DEFINE_PROP_BOOL("msix-in-bar0", DflCardState, msix_in_bar0, false),
+    DEFINE_PROP_UINT32("extra-features", DflCardState, extra_features, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 
