@@ -32,3 +32,9 @@ initramfs:	## guest initramfs
 	@$(S)/mkinitramfs.sh
 vm:		## boot the VM and run SCRIPT=path (ARGS=...)
 	@$(S)/vm.py $(VMFLAGS) $(SCRIPT) $(ARGS)
+
+# Not part of `make check` (which runs the benchmark once, smoke mode, on
+# the test kernel: tests/guest/11-bench-smoke.sh).
+.PHONY: bench
+bench:		## vfio-dfl vs vfio-pci and uio_dfl, one VM, non-debug kernel
+	@$(S)/bench.sh

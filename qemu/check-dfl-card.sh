@@ -437,23 +437,24 @@ check "msix-in-bar0: READS_8 counts only BAR0 model reads" 2 "$(dbg $DFL_DBG_REA
 qemu_stop
 
 ########################################################################
-# Run 3: extra-features=3: the FME list goes on after 0x32 with three
-# DFHv1 0x15 features (make bench uses 256); BAR0 grows to 1 MiB
+# Run 3: extra-features=3: the port list goes on after 0x14 with three
+# DFHv1 0x14 features (make bench uses 256); BAR0 grows to 1 MiB
 qemu_start ",extra-features=3"
 check "extra-features: BAR0 size" 0x100000 "$(bar_size 0x10)"
 cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
 cfg 0x04 0x6
-check "extra-features: 0x32 DFH without EOL" 0x3000000001000032 "$(rq 0x7800)"
-walked=$(walk 0)
-check "extra-features: FME list has 6 + 3 private features" 9 "$(wc -l <<<"$walked")"
+check "extra-features: 0x14 DFH without EOL" 0x3010000010000014 "$(rq 0x41000)"
+check "extra-features: FME list unchanged" 6 "$(walk 0 | wc -l)"
+walked=$(walk $DFL_PORT_HDR_OFST)
+check "extra-features: port list has 1 + 3 private features" 4 "$(wc -l <<<"$walked")"
 for i in 0 1 2; do
-	dfho=$((i ? DFL_XF_DFH_BASE + (i - 1) * DFL_XF_DFH_STRIDE : DFL_XF_FIRST_DFH))
+	dfho=$((DFL_XF_DFH_BASE + i * DFL_XF_DFH_STRIDE))
 	csr=$((DFL_XF_CSR_BASE + i * DFL_XF_CSR_SIZE))
-	w=$(sed -n "$((7 + i))p" <<<"$walked")
+	w=$(sed -n "$((2 + i))p" <<<"$walked")
 	check "extra feature $i DFH offset" $dfho "${w%%:*}"
 	v=$(rq $dfho)
-	check "extra feature $i type, version, id" $((0x3010000000000000 | DFL_XF_ID)) \
-		$((v & 0xfff0000000000fff))
+	check "extra feature $i type, version, next, id" $((0x3010000000400000 | DFL_XF_ID)) \
+		$((v & ~(1 << 40)))
 	check "extra feature $i EOL" $((i == 2)) $(( (v >> 40) & 1 ))
 	check "extra feature $i GUID_L" $((DFL_XF_GUID_L | i)) "$(rq $((dfho + 0x8)))"
 	check "extra feature $i GUID_H" "$DFL_XF_GUID_H" "$(rq $((dfho + 0x10)))"
@@ -471,8 +472,9 @@ for i in 0 1 2; do
 	check "extra feature $i scratch is its own" $((0x1000 + i)) "$(rq $((csr + DFL_XF_SCRATCH)))"
 	check "extra feature $i CSR +0 reads 0" 0 "$(rq $csr)"
 done
+check "after the last extra DFH: 0" 0 "$(rq $((DFL_XF_DFH_BASE + 3 * DFL_XF_DFH_STRIDE)))"
 check "after the last extra CSR block: 0" 0 "$(rq $((DFL_XF_CSR_BASE + 3 * DFL_XF_CSR_SIZE + DFL_XF_SCRATCH)))"
-check "extra-features: 0x15's scratch unchanged" 0 "$(rq $((DFL_F15_CSR_OFST + DFL_F15_SCRATCH)))"
+check "extra-features: 0x14's storage unchanged" 0 "$(rq $DFL_P14_STORE_OFST)"
 qemu_stop
 if "$QEMU" -machine q35 -accel qtest -qtest null -display none -nodefaults \
 	-L /usr/share/seabios -L /usr/share/qemu \

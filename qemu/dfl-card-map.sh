@@ -50,26 +50,26 @@ DFL_FEATURES="
 DFL_NR_FEATURES=7
 
 # -device dfl-card,extra-features=N (default 0, at most DFL_XF_MAX): a
-# card with many private features (make bench). 0x32 loses its EOL and
-# the FME list goes on with N DFHv1 features of id DFL_XF_ID, no
-# parameters (no irqs): the first DFH at DFL_XF_FIRST_DFH (0x32's next),
-# the others at DFL_XF_DFH_BASE + (i - 1) * DFL_XF_DFH_STRIDE, the last
-# with EOL. Extra feature i: CSR block (its dfl_dev's MMIO resource, one
-# page) at DFL_XF_CSR_BASE + i * DFL_XF_CSR_SIZE, a scratch register at
-# DFL_XF_SCRATCH in it, everything else reads 0; GUID_L is DFL_XF_GUID_L
-# | i, group DFL_XF_GROUP, instance i. BAR0 grows to the power of two
-# that holds the last CSR block (N = 256: 2 MiB).
-DFL_XF_MAX=1024
-DFL_XF_ID=0x15
-DFL_XF_FIRST_DFH=0x7900
-DFL_XF_DFH_BASE=0x60000
+# card with many private features (make bench). Port feature 0x14 loses
+# its EOL and the port list goes on with N DFHv1 features of id DFL_XF_ID
+# (FIU type 1, PORT), no parameters (no irqs), their DFHs at
+# DFL_XF_DFH_BASE + i * DFL_XF_DFH_STRIDE (0x14's next is 0x1000), the
+# last with EOL. Extra feature i: CSR block (its dfl_dev's MMIO resource,
+# one page) at DFL_XF_CSR_BASE + i * DFL_XF_CSR_SIZE, a scratch register
+# at DFL_XF_SCRATCH in it, everything else reads 0; GUID_L is
+# DFL_XF_GUID_L | i, group DFL_XF_GROUP, instance i. BAR0 grows to the
+# power of two that holds the last CSR block (N = 256: 2 MiB).
+DFL_XF_MAX=512
+DFL_XF_FIU=1
+DFL_XF_ID=0x14
+DFL_XF_DFH_BASE=0x42000
 DFL_XF_DFH_STRIDE=0x40
 DFL_XF_CSR_BASE=0x80000
 DFL_XF_CSR_SIZE=0x1000
 DFL_XF_SCRATCH=0x40
 DFL_XF_GROUP=5
 DFL_XF_GUID_L=0x800000dfca5e0000
-DFL_XF_GUID_H=0xd1f1c0de00054015
+DFL_XF_GUID_H=0xd1f1c0de00054014
 
 # FIU headers and the AFU (owned by dfl-fme / dfl-afu, no dfl_dev).
 DFL_FME_HDR_OFST=0x0

@@ -20,13 +20,14 @@
  * at BAR0 0x1800 and the PBA at BAR0 0x1c00, inside the region of FME
  * feature 0x10 (QEMU's msix code overlays them on BAR0).
  *
- * With the property extra-features=N (default 0, at most 1024) the FME
- * list goes on after 0x32 with N more DFHv1 features of id 0x15 (a card
- * with many private features, for `make bench`): 0x32 loses its EOL,
- * the first extra DFH is at BAR0 0x7900 and the others are 0x40 apart
- * from 0x60000; extra feature i has a one-page CSR block at BAR0
- * 0x80000 + i * 0x1000 with a scratch register at +0x40, and BAR0 grows
- * to the power of two that holds them all.
+ * With the property extra-features=N (default 0, at most 512) the port
+ * list goes on after 0x14 with N more DFHv1 features of id 0x14 (a card
+ * with many private features, for `make bench`): 0x14 loses its EOL,
+ * the extra DFHs are 0x40 apart from BAR0 0x42000; extra feature i has a
+ * one-page CSR block at BAR0 0x80000 + i * 0x1000 with a scratch
+ * register at +0x40, and BAR0 grows to the power of two that holds them
+ * all.  They are port features because the port's DFL reaches to the
+ * end of BAR0 (dfl-pci): FME features there would claim part of it.
  *
  * No VSEC is present, so dfl-pci uses find_dfls_by_default(): an FME
  * header at BAR0 offset 0 whose FME_HDR_PORT_OFST(0) points at the port's
@@ -128,19 +129,18 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define DB_IRQ_STATUS           0x58
 #define DFL_NDOORBELL           2       /* features with a doorbell */
 
-/* extra-features=N: N more DFHv1 FME 0x15 features after 0x32 */
-#define F32_OFST                0x7800
-#define XF_FIRST_DFH            0x7900  /* 0x32's next */
-#define XF_DFH_BASE             0x60000 /* DFHs of extra features 1.. */
+/* extra-features=N: N more DFHv1 port 0x14 features after 0x14 */
+#define P14_OFST                0x41000
+#define XF_DFH_BASE             0x42000 /* 0x14's next; up to the AFU */
 #define XF_DFH_STRIDE           0x40
 #define XF_CSR_BASE             0x80000 /* CSR block of extra feature 0 */
 #define XF_CSR_SIZE             0x1000
 #define XF_SCRATCH              0x40    /* in the CSR block */
-#define XF_ID                   0x15
+#define XF_ID                   0x14
 #define XF_GROUP                5
 #define XF_GUID_L               0x800000dfca5e0000ULL  /* | index */
-#define XF_GUID_H               0xd1f1c0de00054015ULL
-#define XF_MAX                  1024
+#define XF_GUID_H               0xd1f1c0de00054014ULL
+#define XF_MAX                  512     /* DFHs below AFU_OFST */
 
 /* CSR blocks relative to their DFH (DFHv1 CSR_ADDR = value << 1) */
 #define F23_CSR                 0
@@ -387,7 +387,7 @@ static int dfl_card_scratch(const DflFeature *f, hwaddr off)
 /* BAR0 offset of the DFH of extra feature @i */
 static hwaddr dfl_card_xf_dfh(unsigned i)
 {
-    return i ? XF_DFH_BASE + (hwaddr)(i - 1) * XF_DFH_STRIDE : XF_FIRST_DFH;
+    return XF_DFH_BASE + (hwaddr)i * XF_DFH_STRIDE;
 }
 
 /*
@@ -409,14 +409,9 @@ static int dfl_card_xf_find(DflCardState *s, hwaddr reg, bool *csr,
         return (reg - XF_CSR_BASE) / XF_CSR_SIZE;
     }
     *csr = false;
-    if (reg >= XF_FIRST_DFH && reg < XF_FIRST_DFH + XF_DFH_STRIDE) {
-        *off = reg - XF_FIRST_DFH;
-        return 0;
-    }
-    if (n > 1 && reg >= XF_DFH_BASE &&
-        reg < XF_DFH_BASE + (hwaddr)(n - 1) * XF_DFH_STRIDE) {
+    if (reg >= XF_DFH_BASE && reg < XF_DFH_BASE + (hwaddr)n * XF_DFH_STRIDE) {
         *off = (reg - XF_DFH_BASE) % XF_DFH_STRIDE;
-        return 1 + (reg - XF_DFH_BASE) / XF_DFH_STRIDE;
+        return (reg - XF_DFH_BASE) / XF_DFH_STRIDE;
     }
     return -1;
 }
@@ -426,11 +421,11 @@ static uint64_t dfl_card_xf_header(DflCardState *s, unsigned i, hwaddr off)
 {
     bool last = i == s->extra_features - 1;
     hwaddr dfh = dfl_card_xf_dfh(i);
-    hwaddr next = last ? XF_DFH_STRIDE : dfl_card_xf_dfh(i + 1) - dfh;
 
     switch (off) {
     case 0:
-        return DFH(DFH_TYPE_PRIVATE, 1, last ? DFH_EOL : 0, next, 0, XF_ID);
+        return DFH(DFH_TYPE_PRIVATE, 1, last ? DFH_EOL : 0, XF_DFH_STRIDE, 0,
+                   XF_ID);
     case GUID_L:
         return XF_GUID_L | i;
     case GUID_H:
@@ -467,8 +462,8 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
         return 0;
     }
     if (off == 0) {
-        /* extra features go on after 0x32 */
-        if (s->extra_features && f->offset == F32_OFST) {
+        /* extra features go on after 0x14 (next 0x1000: XF_DFH_BASE) */
+        if (s->extra_features && f->offset == P14_OFST) {
             return f->dfh & ~DFH_EOL;
         }
         return f->dfh;

@@ -9,6 +9,10 @@ source "$(dirname "$0")/lib.sh"
 # .git is a directory in a clone, a file in a `git worktree`
 [ -e "$WORKTREE/.git" ] || "$TOP/scripts/worktree.sh"
 mkdir -p "$KBUILD_OUT" "$KERNEL_OUT"
+# The configuration fragments: config/*.config, or the one file
+# VFIO_DFL_KCONFIG names (scripts/bench.sh generates the bench kernel's).
+FRAGMENTS=("$TOP"/config/*.config)
+[ -z "${VFIO_DFL_KCONFIG:-}" ] || FRAGMENTS=("$VFIO_DFL_KCONFIG")
 
 # Content of the work tree including uncommitted and untracked files.
 tree_id() {
@@ -19,7 +23,7 @@ tree_id() {
 	GIT_INDEX_FILE=$idx git -C "$WORKTREE" write-tree
 	rm -f "$idx"
 }
-stamp=$( { tree_id; cat "$TOP"/config/*.config "$0"; gcc --version | head -n1; } | sha256sum | cut -d' ' -f1)
+stamp=$( { tree_id; cat "${FRAGMENTS[@]}" "$0"; gcc --version | head -n1; } | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$KERNEL_OUT/stamp" 2>/dev/null)" = "$stamp" ] && [ -f "$KERNEL_OUT/bzImage" ]; then
 	echo "kernel: $(cat "$KERNEL_OUT/release") (unchanged, reused)"
 	exit 0
@@ -29,7 +33,7 @@ fi
 # has a new work tree with new mtimes, which would make every object
 # stale. rsync --checksum rewrites only files whose content changed, so
 # make rebuilds exactly what the series changed.
-KSRC=$CACHE/ksrc
+KSRC=${VFIO_DFL_KSRC:-$CACHE/ksrc}
 mkdir -p "$KSRC"
 rsync -rlc --delete --exclude=/.git "$WORKTREE/" "$KSRC/"
 
@@ -39,7 +43,7 @@ export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=vfio-dfl KBUILD_BUI
 K=(make -C "$KSRC" O="$KBUILD_OUT" -j"$JOBS" -s CC="ccache gcc" HOSTCC="ccache gcc")
 
 # Configuration: allnoconfig with our fragments, then verify each symbol.
-cat "$TOP"/config/*.config > "$KBUILD_OUT/fragment.config"
+cat "${FRAGMENTS[@]}" > "$KBUILD_OUT/fragment.config"
 "${K[@]}" KCONFIG_ALLCONFIG="$KBUILD_OUT/fragment.config" allnoconfig >/dev/null
 bad=0
 while IFS= read -r l; do
@@ -49,7 +53,7 @@ while IFS= read -r l; do
 	CONFIG_*=*) grep -qxF "$l" "$KBUILD_OUT/.config" ||
 		{ log "config: wanted '$l', got '$(grep "^${l%%=*}=" "$KBUILD_OUT/.config" || echo unset)'"; bad=1; } ;;
 	esac
-done < <(grep -h '^CONFIG_' "$TOP"/config/*.config)
+done < <(grep -h '^CONFIG_' "${FRAGMENTS[@]}")
 [ $bad = 0 ] || die "config fragment not satisfied (see above)"
 
 log "building bzImage and modules (ccache: $CCACHE_DIR)"

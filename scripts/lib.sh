@@ -12,8 +12,10 @@ SERIES_DIR=$TOP/series
 SERIES_VERSION=v2
 WORKTREE=${VFIO_DFL_WORKTREE:-$TOP/linux}
 BASE_REPO=$CACHE/base/linux
-KBUILD_OUT=$CACHE/kbuild
-KERNEL_OUT=$CACHE/kernel
+# A second kernel (scripts/bench.sh: no debug options) builds with its own
+# output directories: VFIO_DFL_KBUILD_OUT, VFIO_DFL_KERNEL_OUT.
+KBUILD_OUT=${VFIO_DFL_KBUILD_OUT:-$CACHE/kbuild}
+KERNEL_OUT=${VFIO_DFL_KERNEL_OUT:-$CACHE/kernel}
 JOBS=${JOBS:-$(nproc)}
 
 # The one identity every patch is authored and signed off by.

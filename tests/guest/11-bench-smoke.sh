@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark (tests/progs/vfio-dfl-bench.c), set up as `make bench`
+# sets it up: card A (extra-features: many port 0x14 features) under
+# dfl-pci, its feature 0x15 on vfio-dfl, 0x10 on uio_dfl, the extra 0x14
+# features for the scale figures; card B whole on vfio-pci. make check
+# runs it with few iterations ("smoke", the default) so that the program
+# and this setup cannot rot; scripts/bench.sh runs it with "full" on the
+# bench kernel. Checked: the program ran, produced every figure with the
+# sample counts asked for, one event per doorbell, every scale feature
+# bound, and its JSON parses. Never a timed assertion.
+# vm: --card rp2 --qemu-arg=-device --qemu-arg=dfl-card,id=carda,bus=rp1,extra-features=256
+. /usr/bin/tap.sh
+. /usr/bin/dfl.sh
+
+mode=${1:-smoke}
+[ $# -gt 0 ] && shift
+case $mode in
+smoke) counts="iters=20 batch=2 irq_iters=10 open_iters=3 gap_us=200" ;;
+full) counts="iters=1000 batch=8 irq_iters=1000 open_iters=30 gap_us=1000" ;;
+*) echo "not ok 1 - unknown mode '$mode'"; exit 1 ;;
+esac
+# later KEY=VALUE arguments override the mode's
+counts="$counts $*"
+val() { echo " $counts " | tr ' ' '\n' | sed -n "s/^$1=//p" | tail -n1; }
+ITERS=$(val iters) IRQ_ITERS=$(val irq_iters) OPEN_ITERS=$(val open_iters)
+diag "mode $mode: $counts"
+
+# The two cards: A has more than the default BAR0 (extra features).
+A= B=
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = "$DFL_VENDOR" ] && [ "$(cat "$d/device")" = "$DFL_DEVICE" ] || continue
+	set -- $(head -n1 "$d/resource")
+	if [ $(( $2 - $1 + 1 )) -gt $((DFL_BAR0_SIZE)) ]; then
+		A=$(basename "$d")
+	else
+		B=$(basename "$d")
+	fi
+done
+ok "card A (extra features) found: $A" test -n "$A"
+ok "card B (default card) found: $B" test -n "$B"
+
+# dfl_devs of card A with type $1 and feature id $2, in creation order
+card_devs() {
+	for d in /sys/bus/dfl/devices/dfl_dev.*; do
+		case $(readlink "$d") in */$A/*) ;; *) continue ;; esac
+		[ "$(cat "$d/type")" = "0x$(printf %x "$1")" ] &&
+			[ "$(cat "$d/feature_id")" = "0x$(printf %x "$2")" ] &&
+			basename "$d"
+	done | sort -t. -k2 -n
+}
+d15=$(card_devs 0 0x15 | head -n1)
+d10=$(card_devs 0 0x10 | head -n1)
+ok "card A: feature 0x15 ($d15) and 0x10 ($d10)" test -n "$d15" -a -n "$d10"
+# the extra features come after the card's own 0x14 in the port's list
+extra=$(card_devs $DFL_XF_FIU $DFL_XF_ID | tail -n +2)
+echo "$extra" | grep . > /tmp/scale.list
+nextra=$(grep -c . /tmp/scale.list)
+diag "card A: $nextra extra port 0x14 features"
+ok "card A has extra features" test "$nextra" -gt 0
+
+ok "vfio-dfl module loads" modprobe vfio-dfl
+ok "vfio-pci module loads" modprobe vfio-pci
+echo "$B" > /sys/bus/pci/drivers/dfl-pci/unbind
+echo vfio-pci > "/sys/bus/pci/devices/$B/driver_override"
+echo "$B" > /sys/bus/pci/drivers_probe
+eq "card B is bound whole to vfio-pci" vfio-pci "$(driver_of "/sys/bus/pci/devices/$B")"
+bind_to vfio-dfl "$d15"
+eq "card A's 0x15 ($d15) is bound to vfio-dfl" vfio-dfl "$(driver_of "/sys/bus/dfl/devices/$d15")"
+# the scale features go to vfio-dfl only, timed by the program: no
+# other driver may take them first
+for d in $extra; do
+	echo vfio-dfl > "/sys/bus/dfl/devices/$d/driver_override"
+done
+ok "uio_dfl module loads" modprobe uio_dfl
+eq "card A's 0x10 ($d10) is bound to uio_dfl" uio_dfl "$(driver_of "/sys/bus/dfl/devices/$d10")"
+
+# DFL_F15_*: 0x15's scratch and doorbell in its CSR block; the doorbell
+# value 0 rings MSI-X vector DFL_F15_MSIX_START on either card.
+ok "benchmark runs ($mode)" vfio-dfl-bench run dfl="$d15" uio="$d10" pci="$B" scale=/tmp/scale.list \
+	pci_off=$DFL_F15_CSR_OFST scratch=$DFL_F15_SCRATCH doorbell=$DFL_F15_DOORBELL \
+	db_value=0 pci_vector=$DFL_F15_MSIX_START uio_off=0x8 json=/tmp/bench.json mode=$mode $counts
+cp /tmp/tap.out /tmp/bench.out
+sed 's/^/# /' /tmp/bench.out | grep -v '^# |' | tail -n 20
+J=/tmp/bench.json
+ok "its JSON parses" vfio-dfl-bench validate $J
+
+# every figure, with the sample counts asked for (vfio-dfl and each peer)
+fig_counts() { grep "^{\"figure\": \"$1\"" $J | grep -o '"n": [0-9]*' | sed 's/"n": //' | tr '\n' ' '; }
+for f in "pread 8 B" "pread 64 B" "pread 4 KiB" "pwrite 8 B" "pwrite 64 B" "pwrite 4 KiB"; do
+	eq "figure '$f': vfio-dfl and vfio-pci, $ITERS samples each" "$ITERS $ITERS " "$(fig_counts "$f")"
+done
+for f in "mmap load 8 B" "mmap store 8 B"; do
+	eq "figure '$f': vfio-dfl, uio_dfl and vfio-pci, $ITERS samples each" \
+		"$ITERS $ITERS $ITERS " "$(fig_counts "$f")"
+done
+for f in "interrupt, same CPU" "interrupt, cross CPU"; do
+	eq "figure '$f': $IRQ_ITERS samples each" "$IRQ_ITERS $IRQ_ITERS " "$(fig_counts "$f")"
+done
+eq "figure 'open to close': $OPEN_ITERS samples each" \
+	"$OPEN_ITERS $OPEN_ITERS " "$(fig_counts "open to close")"
+# one eventfd event per doorbell, none lost, in both cases
+irq_line() { grep "^{\"case\": \"$1\"" $J | sed 's/.*"vfio-dfl": {\([^}]*\)}, "vfio-pci": {\([^}]*\)}.*/\1 \2/' | tr -d '",:' ; }
+for c in "same CPU" "cross CPU"; do
+	eq "interrupts, $c: one event per doorbell, no timeout" \
+		"doorbells $IRQ_ITERS events $IRQ_ITERS timeouts 0 doorbells $IRQ_ITERS events $IRQ_ITERS timeouts 0" \
+		"$(irq_line "$c")"
+done
+eq "scale: every extra feature and the figures of the first and last" \
+	"\"features\": $nextra, \"bound\": $nextra, \"unbound_first\": 0" \
+	"$(grep -o '"features": [0-9]*, "bound": [0-9]*, "unbound_first": [0-9]*' $J)"
+n=0
+for d in $extra; do
+	[ "$(driver_of "/sys/bus/dfl/devices/$d")" = vfio-dfl ] && n=$((n + 1))
+done
+eq "scale: the $nextra extra features are bound to vfio-dfl" "$nextra" "$n"
+ok "scale: slab, vmalloc and pread figures present" grep -q '"slab_kib_per_device": .*"pread8_last_ns": {"median": [0-9]' $J
+
+echo "@@BENCH-JSON-BEGIN@@"
+cat $J
+echo "@@BENCH-JSON-END@@"
+echo "@@BENCH-TABLE-BEGIN@@"
+grep -v '^#' /tmp/bench.out
+echo "@@BENCH-TABLE-END@@"
+tap_done
