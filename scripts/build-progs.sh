@@ -42,4 +42,19 @@ if grep -q 'vfio-dfl' "$rst" 2>/dev/null; then
 	gcc "${CFLAGS[@]}" -o "$OUT/dfl-rst-example" "$OUT/dfl-rst-example.c"
 	n=$((n + 1))
 fi
+# The QEMU section's vfio-platform script, extracted the same way and run
+# by tests/guest/10-qemu-vfio-platform.sh as vfio-dfl-qemu.
+if grep -q '^QEMU$' "$rst" 2>/dev/null; then
+	awk '
+		/^QEMU$/ { ex = 1; next }
+		ex && /::$/ { code = 1; next }
+		code && /^[^\t ]/ && NF { exit }
+		code { sub(/^\t/, ""); print }
+	' "$rst" | sed '/./,$!d' > "$OUT/vfio-dfl-qemu"
+	head -n1 "$OUT/vfio-dfl-qemu" | grep -q '^#!/bin/sh' ||
+		die "no script found in $rst (QEMU section)"
+	sh -n "$OUT/vfio-dfl-qemu" || die "dfl.rst's QEMU script does not parse"
+	chmod +x "$OUT/vfio-dfl-qemu"
+	n=$((n + 1))
+fi
 echo "progs: $n built into $OUT"

@@ -190,6 +190,9 @@ if [ -f "$TOP/qemu/check-dfl-card.sh" ] && [ ${#CARD_OPT[@]} -eq 0 ]; then
 fi
 stage progs "$TOP/scripts/build-progs.sh"
 stage initramfs "$TOP/scripts/mkinitramfs.sh"
+# Debian's qemu-system-aarch64 and arm64 guest for the nested vfio-platform
+# test, an archive appended to that suite's boot only.
+stage nested "$TOP/scripts/build-nested.sh"
 
 # The harness itself, positive controls: a failing guest script, a WARN,
 # a KASAN report, a kmemleak leak and a console log without the boot

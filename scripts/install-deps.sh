@@ -9,7 +9,8 @@ PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
       qemu-system-x86 qemu-utils seabios ipxe-qemu
       ninja-build meson pkg-config libglib2.0-dev libpixman-1-dev libslirp-dev
       libfdt-dev zlib1g-dev
-      gcc-aarch64-linux-gnu python3-sphinx python3-yaml)
+      gcc-aarch64-linux-gnu python3-sphinx python3-yaml
+      qemu-system-arm device-tree-compiler libc6-dev-arm64-cross)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -107,6 +107,9 @@ def main():
     p.add_argument("--smp", type=int, default=2)
     p.add_argument("--mem", default="2G")
     p.add_argument("--append", default="", help="extra kernel command line")
+    p.add_argument("--extra-initrd", action="append", default=[],
+                   help="cpio archive appended to the initramfs (a relative "
+                   "name is looked up in the cache's initramfs directory)")
     p.add_argument("--root-ports", type=int, default=2)
     p.add_argument("--card", action="append", default=None,
                    help="root port for a DFL card (repeat for more cards); 'none' for no card")
@@ -144,6 +147,14 @@ def main():
     initrd = os.path.join(d, "initrd.cpio.gz")
     with open(a.initrd, "rb") as src, open(initrd, "wb") as dst:
         shutil.copyfileobj(src, dst)
+        for x in a.extra_initrd:
+            if not os.path.isabs(x):
+                x = os.path.join(CACHE, "initramfs", x)
+            # an uncompressed archive must start 4-byte aligned; the
+            # kernel skips the zero padding between archives
+            dst.write(b"\0" * (-dst.tell() % 4))
+            with open(x, "rb") as xf:
+                shutil.copyfileobj(xf, dst)
         dst.write(gzip.compress(extra, 1))
 
     cmd = qemu_cmdline(a, d, initrd)

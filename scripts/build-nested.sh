@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build what the nested vfio-platform test (tests/guest/10-*) needs inside
+# the test VM, as an extra initramfs archive appended to that suite's boot
+# only ($CACHE/initramfs/nested.cpio):
+#   /usr/bin/qemu-system-aarch64 and dtc from Debian (with their libraries),
+#   /nested/Image.gz      Debian 12's arm64 kernel (linux-image-*-arm64),
+#   /nested/guest.cpio.gz the arm64 guest's initramfs: Debian's arm64
+#                         busybox-static, tests/nested/guest-init,
+#                         dfl-guest-irq.ko (built against Debian's arm64
+#                         headers) and dfl-guest-mem (static),
+#   /nested/dfl-guest-bm  a bare-metal arm64 guest (tests/nested/dfl-guest-bm.c).
+# The arm64 packages come from Debian's archive through a private apt state
+# (the mirror read from the system's sources); nothing is installed on the
+# host for them. Rebuilt only when an input changes.
+source "$(dirname "$0")/lib.sh"
+
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+SUITE=$(. /etc/os-release && echo "$VERSION_CODENAME")
+NDIR=$CACHE/nested
+APTDIR=$NDIR/apt
+OUT=$CACHE/initramfs/nested.cpio
+SRC=$TOP/tests/nested
+
+mkdir -p "$NDIR/deb" "$CACHE/initramfs"
+line="deb [arch=arm64,amd64 signed-by=$KEYRING] $(debian_mirror) $SUITE main"
+papt() {
+	private_apt "$APTDIR" "$line" "$@" -o APT::Architecture=amd64 \
+		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64
+}
+# Refresh the index at most once a day; an offline run uses what it has.
+if [ -z "$(find "$APTDIR/lists" -name '*Packages*' -mtime -1 2>/dev/null | head -n1)" ]; then
+	papt apt-get update -qq || log "apt update failed; using cached index"
+fi
+# The kernel the metapackage points to, and the packages built with it.
+kpkg=$(papt apt-cache depends linux-image-arm64:arm64 | awk '/Depends: linux-image-/ { print $2; exit }')
+kpkg=${kpkg%:arm64}
+[ -n "$kpkg" ] || die "no linux-image-arm64 in the $SUITE index"
+krel=${kpkg#linux-image-}
+kver=$(papt apt-cache policy "$kpkg:arm64" | awk '/Candidate:/ { print $2 }')
+kbuild=linux-kbuild-$(echo "$krel" | cut -d. -f1,2)
+pkgs=("$kpkg:arm64=$kver" "linux-headers-$krel:arm64=$kver"
+      "linux-headers-${krel%-arm64}-common=$kver" "$kbuild:amd64=$kver"
+      "busybox-static:arm64")
+
+stamp=$( { printf '%s\n' "${pkgs[@]}"; cat "$SRC"/* "$0";
+	   qemu-system-aarch64 --version | head -n1; dtc --version; } | sha256sum | cut -c1-16)
+if [ -f "$OUT" ] && [ "$(cat "$OUT.stamp" 2>/dev/null)" = "$stamp" ]; then
+	echo "nested: $OUT (cached, $krel)"
+	exit 0
+fi
+
+log "downloading ${pkgs[*]}"
+(cd "$NDIR/deb" && papt apt-get download -qq "${pkgs[@]}" 2>&1 | grep -v 'unsandboxed' >&2 || true)
+X=$NDIR/x
+rm -rf "$X" "$NDIR/root" "$NDIR/guest"
+mkdir -p "$X"
+for p in "${pkgs[@]}"; do
+	name=${p%%[:=]*}
+	deb=$(ls -t "$NDIR/deb/${name}_"*.deb 2>/dev/null | head -n1)
+	[ -f "$deb" ] || die "download of $p failed"
+	dpkg-deb -x "$deb" "$X"
+done
+hdr=$X/usr/src/linux-headers-$krel
+# Debian's headers include the common part by its absolute path.
+sed -i "s|/usr/src/|$X/usr/src/|" "$hdr/Makefile"
+
+log "building the guest driver for $krel"
+B=$NDIR/build
+rm -rf "$B"
+mkdir -p "$B"
+cp "$SRC/dfl-guest-irq.c" "$SRC/Kbuild" "$B/"
+make -s -C "$hdr" M="$B" CROSS_COMPILE=aarch64-linux-gnu- DEB_BUILD_ARCH=amd64 \
+	DEB_HOST_ARCH=arm64 DEB_HOST_GNU_TYPE=aarch64-linux-gnu modules 2>&1 |
+	grep -v 'Skipping BTF generation' >&2 || true
+[ -f "$B/dfl-guest-irq.ko" ] || die "dfl-guest-irq.ko did not build"
+aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static \
+	-o "$B/dfl-guest-mem" "$SRC/dfl-guest-mem.c"
+# the bare-metal guest: linked above the device tree QEMU puts at RAM's start
+aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib \
+	-static -fno-pie -no-pie -mgeneral-regs-only -Wl,-Ttext=0x40100000 \
+	-Wl,-e,_start -Wl,--build-id=none -o "$B/dfl-guest-bm" "$SRC/dfl-guest-bm.c"
+
+G=$NDIR/guest
+mkdir -p "$G"/{bin,proc,sys,dev,tmp}
+cp "$X/bin/busybox" "$G/bin/busybox"
+ln -s busybox "$G/bin/sh"
+cp "$SRC/guest-init" "$G/init"
+chmod +x "$G/init"
+cp "$B/dfl-guest-irq.ko" "$G/"
+cp "$B/dfl-guest-mem" "$G/bin/"
+
+R=$NDIR/root
+mkdir -p "$R/nested" "$R/usr/bin"
+(cd "$G" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) |
+	gzip -1 > "$R/nested/guest.cpio.gz"
+cp "$X/boot/vmlinuz-$krel" "$R/nested/Image.gz"
+cp "$B/dfl-guest-bm" "$R/nested/"
+echo "$krel" > "$R/nested/RELEASE"
+# Debian's qemu-system-aarch64 and dtc with every library they load, at the
+# same paths (the test VM's userspace is static busybox).
+for bin in /usr/bin/qemu-system-aarch64 /usr/bin/dtc; do
+	cp "$bin" "$R/usr/bin/"
+	for lib in $(ldd "$bin" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
+		mkdir -p "$R$(dirname "$lib")"
+		cp -L "$lib" "$R$lib"
+	done
+done
+(cd "$R" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "$stamp" > "$OUT.stamp"
+echo "nested: $OUT ($(du -h "$OUT" | cut -f1), arm64 guest kernel $krel)"
