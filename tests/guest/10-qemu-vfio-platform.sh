@@ -173,6 +173,7 @@ eq "run1: QEMU received exactly the doorbells' interrupts (index 0, 1)" \
 diag "run1: QEMU received the device request (index 2) $(injected 2) time(s), as an interrupt"
 diag "run1: \"Relaying device request\" logged $(dmesg_new | grep -c "$dev: Relaying device request to user") time(s)"
 eval "exec $fd>&-"
+grep '^qemu-system-aarch64' $log | sed 's/^/# run1 QEMU said: /'
 relay run1 13
 eq "run1: no vfio-dfl interrupt left requested" 0 "$(host_irqs $dev)"
 ok "run1: the feature binds again" sh -c "echo $dev > /sys/bus/dfl/drivers_probe"
@@ -185,6 +186,7 @@ eq "run2: both interrupts still armed" 2 "$(host_irqs $dev)"
 kill -9 $pid
 wait $pid
 exec 8>&- 9<&-
+grep '^qemu-system-aarch64' $log | sed 's/^/# run2 QEMU said: /'
 eq "run2: no vfio-dfl interrupt left requested after QEMU is killed" 0 "$(host_irqs $dev)"
 ok "run2: the feature is usable on the host" vfio-dfl-tool irq $dev 0 0x48 4
 ok "run2: and so is its scratch register" vfio-dfl-tool scratch $dev 0x40 0x0123456789abcdef
