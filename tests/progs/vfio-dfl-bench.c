@@ -127,22 +127,32 @@ static int cmp_double(const void *a, const void *b)
 }
 
 struct stat_fig {
-	double median, p99;
+	double median, p99, q[4];	/* q: p10, p25, p75, p90 */
 	unsigned int n;
 };
 
+/* nearest rank: the smallest sample with pct % of them at or below it */
+static double rank(const struct samples *s, unsigned int pct)
+{
+	unsigned int r = (pct * s->n + 99) / 100;
+
+	return s->v[(r ? r : 1) - 1];
+}
+
 static struct stat_fig stats(struct samples *s)
 {
-	struct stat_fig f = { NAN, NAN, s->n };
-	unsigned int r;
+	struct stat_fig f = { NAN, NAN, { NAN, NAN, NAN, NAN }, s->n };
 
 	if (!s->n)
 		return f;
 	qsort(s->v, s->n, sizeof(*s->v), cmp_double);
 	f.median = s->n % 2 ? s->v[s->n / 2] :
 		   (s->v[s->n / 2 - 1] + s->v[s->n / 2]) / 2;
-	r = (99 * s->n + 99) / 100;	/* nearest rank: ceil(0.99 n) */
-	f.p99 = s->v[(r ? r : 1) - 1];
+	f.p99 = rank(s, 99);
+	f.q[0] = rank(s, 10);
+	f.q[1] = rank(s, 25);
+	f.q[2] = rank(s, 75);
+	f.q[3] = rank(s, 90);
 	return f;
 }
 
@@ -192,9 +202,12 @@ static void fmt(char *buf, size_t len, double v)
 
 static void json_stat(FILE *o, const char *key, struct stat_fig s)
 {
-	fprintf(o, "\"%s\": {\"median\": %.1f, \"p99\": %.1f, \"n\": %u}",
+	fprintf(o, "\"%s\": {\"median\": %.1f, \"p99\": %.1f, \"p10\": %.1f, "
+		"\"p25\": %.1f, \"p75\": %.1f, \"p90\": %.1f, \"n\": %u}",
 		key, isnan(s.median) ? -1.0 : s.median,
-		isnan(s.p99) ? -1.0 : s.p99, s.n);
+		isnan(s.p99) ? -1.0 : s.p99, isnan(s.q[0]) ? -1.0 : s.q[0],
+		isnan(s.q[1]) ? -1.0 : s.q[1], isnan(s.q[2]) ? -1.0 : s.q[2],
+		isnan(s.q[3]) ? -1.0 : s.q[3], s.n);
 }
 
 /* ---- sysfs helpers ----------------------------------------------------- */
