@@ -29,7 +29,7 @@ for a in "$@"; do
 	case $a in
 	--smoke) SMOKE=1 ;;
 	--build-only) BUILD_ONLY=1 ;;
-	-h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument '$a'" ;;
 	esac
 done

@@ -16,7 +16,7 @@ mode=${1:-smoke}
 [ $# -gt 0 ] && shift
 case $mode in
 smoke) counts="iters=20 batch=2 irq_iters=10 open_iters=3 gap_us=200" ;;
-full) counts="iters=1000 batch=8 irq_iters=1000 open_iters=30 gap_us=1000" ;;
+full) counts="iters=2000 batch=8 irq_iters=3000 open_iters=50 gap_us=1000" ;;
 *) echo "not ok 1 - unknown mode '$mode'"; exit 1 ;;
 esac
 # later KEY=VALUE arguments override the mode's
