@@ -68,15 +68,43 @@ finish() {
 	exit $?
 }
 
-# run_guest NAME SCRIPT [vm.py options...]: boot, run, count TAP results.
-run_guest() {
-	local name=$1 script=$2 t0=$(date +%s)
-	shift 2
-	local log=$LOGDIR/guest-$name.log
+# Guest runs go through a pool of VM_JOBS VMs at a time (default 2): a
+# guest script mostly keeps one vCPU busy, so on two cores two VMs side by
+# side finish sooner than one after the other. Each VM's output goes to its
+# own log; the results are read in order once the VM is done. The default
+# VM timeout is raised for the shared CPUs; a suite's "# vm:" line can
+# still set its own.
+VM_JOBS=${VM_JOBS:-2}
+# vm_start NAME vm.py-args...: boot in the background once a slot is free;
+# $LOGDIR/guest-NAME.log gets the output, .rc the exit status and seconds
+vm_start() {
+	local name=$1
+	shift
+	while [ "$(jobs -rp | wc -l)" -ge "$VM_JOBS" ]; do
+		wait -n
+	done
+	rm -f "$LOGDIR/guest-$name.rc"
+	(
+		t0=$(date +%s)
+		"$TOP/scripts/vm.py" --qemu "$QEMU" ${QEMU_FW:+--firmware "$QEMU_FW"} \
+			--timeout 600 --log-dir "$LOGDIR/vm-$name" "$@" \
+			> "$LOGDIR/guest-$name.log" 2>&1
+		echo "$? $(( $(date +%s) - t0 ))" > "$LOGDIR/guest-$name.rc"
+	) &
+}
+# vm_wait NAME: wait until that VM is done; sets VM_RC and VM_SECS
+vm_wait() {
+	while [ ! -s "$LOGDIR/guest-$1.rc" ]; do
+		wait -n || sleep 1
+	done
+	read -r VM_RC VM_SECS < "$LOGDIR/guest-$1.rc"
+}
+
+# guest_result NAME: the VM's TAP results (after vm_start NAME ... SCRIPT)
+guest_result() {
+	local name=$1 log=$LOGDIR/guest-$1.log n=0 l
+	vm_wait "$name"
 	echo "== guest $name"
-	"$TOP/scripts/vm.py" --qemu "$QEMU" ${QEMU_FW:+--firmware "$QEMU_FW"} \
-		--log-dir "$LOGDIR/vm-$name" "$@" "$script" > "$log" 2>&1
-	local rc=$? n=0 l
 	while IFS= read -r l; do
 		case $l in
 		"ok "*"# SKIP"*) record skip "$name: ${l#ok }"; n=$((n + 1)) ;;
@@ -87,13 +115,13 @@ run_guest() {
 			[[ $l =~ ^#\ +(RUN|OK)\ +[[:alnum:]_.]+( \.\.\.)?$ ]] || echo "   $l" ;;
 		esac
 	done < "$log"
-	if [ $rc -ne 0 ]; then
-		record fail "$name: VM run exit status $rc (see $log)"
+	if [ "$VM_RC" -ne 0 ]; then
+		record fail "$name: VM run exit status $VM_RC (see $log)"
 		grep '^vm:' "$log" | sed 's/^/   /'
 	elif [ $n -eq 0 ]; then
 		record fail "$name: no TAP results (see $log)"
 	fi
-	timing "guest-$name" $(( $(date +%s) - t0 ))
+	timing "guest-$name" "$VM_SECS"
 }
 
 stage deps "$TOP/scripts/install-deps.sh"
@@ -200,38 +228,52 @@ stage nested "$TOP/scripts/build-nested.sh"
 # provokes nothing else and must show no detector firing, so the controls
 # fail for the reason they name.
 t0=$(date +%s)
-# control NAME EXPECTED-STATUS GREP [vm.py options] SCRIPT [ARGS]
+# control NAME [vm.py options] SCRIPT [ARGS]: start a control's VM
 control() {
-	local name=$1 want=$2 pat=$3 log=$LOGDIR/guest-harness-$1.log hrc
-	shift 3
-	"$TOP/scripts/vm.py" --qemu "$QEMU" "${CARD_OPT[@]}" --card none \
-		--log-dir "$LOGDIR/vm-harness-$name" "$@" > "$log" 2>&1
-	hrc=$?
-	# exactly the one detector named fails the run (want 1), or none (3)
+	local name=$1
+	shift
+	vm_start "harness-$name" "${CARD_OPT[@]}" --card none "$@"
+}
+# control_result NAME EXPECTED-STATUS GREP: exactly the one detector named
+# fails the run (status 1), or none (3)
+control_result() {
+	local name=$1 want=$2 pat=$3 log=$LOGDIR/guest-harness-$1.log
+	vm_wait "harness-$name"
 	local nfail=$(grep -c '^vm: FAIL' "$log")
-	if [ "$hrc" = "$want" ] && grep -qE -- "$pat" "$log" &&
+	if [ "$VM_RC" = "$want" ] && grep -qE -- "$pat" "$log" &&
 	   [ "$nfail" = $([ "$want" = 1 ] && echo 1 || echo 0) ]; then
-		record pass "harness control $name: exit status $hrc, log shows '$pat'"
+		record pass "harness control $name: exit status $VM_RC, log shows '$pat'"
 	else
-		record fail "harness control $name: expected exit $want, '$pat' and one reason, got $hrc, $nfail reason(s) (see $log)"
+		record fail "harness control $name: expected exit $want, '$pat' and one reason, got $VM_RC, $nfail reason(s) (see $log)"
 		grep '^vm:' "$log" | sed 's/^/   /'
 	fi
 }
 H=$TOP/tests/guest
-control script 3 'about to fail deliberately' "$H/harness-must-fail.sh"
-control warn 1 '^vm:   .*WARNING: .*lkdtm' "$H/harness-detector.sh" warn
-control kasan 1 '^vm:   .*BUG: KASAN: slab-use-after-free' "$H/harness-detector.sh" kasan
-control kmemleak 1 '^vm: FAIL: kmemleak reports [1-9][0-9]* leak' "$H/harness-detector.sh" leak
-control banner 1 '^vm: FAIL: the kernel log has no boot banner' \
-	--append loglevel=1 "$H/harness-detector.sh" none
-timing guest-harness $(( $(date +%s) - t0 ))
+control script "$H/harness-must-fail.sh"
+control warn "$H/harness-detector.sh" warn
+control kasan "$H/harness-detector.sh" kasan
+control kmemleak "$H/harness-detector.sh" leak
+control banner --append loglevel=1 "$H/harness-detector.sh" none
 
+suites=()
 for t in "$TOP"/tests/guest/[0-9][0-9]-*.sh; do
 	name=$(basename "$t" .sh)
+	suites+=("$name")
 	opts=("${CARD_OPT[@]}")
 	# A test may ask for VM options in a "# vm:" header line.
 	read -r -a extra < <(sed -n 's/^# vm: //p' "$t" | head -n1)
 	[ ${#CARD_OPT[@]} -eq 0 ] && opts=("${extra[@]}")
-	run_guest "$name" "$t" "${opts[@]}"
+	vm_start "$name" "${opts[@]}" "$t"
 done
+
+control_result script 3 'about to fail deliberately'
+control_result warn 1 '^vm:   .*WARNING: .*lkdtm'
+control_result kasan 1 '^vm:   .*BUG: KASAN: slab-use-after-free'
+control_result kmemleak 1 '^vm: FAIL: kmemleak reports [1-9][0-9]* leak'
+control_result banner 1 '^vm: FAIL: the kernel log has no boot banner'
+for name in "${suites[@]}"; do
+	guest_result "$name"
+done
+wait
+timing guest-vms $(( $(date +%s) - t0 ))
 finish
