@@ -24,33 +24,32 @@ if [ -f "$st/Makefile" ]; then
 		KHDR_INCLUDES="-isystem $HDR" LDFLAGS=-static
 	n=$((n + 1))
 fi
-# The sample user-mode driver in dfl.rst's vfio-dfl "Example" section,
-# exactly as the final tree's documentation shows it: the literal block
-# after the "Example" heading, de-indented one tab. Built with -Werror
-# and run in the guest (tests/guest/03-vfio-dfl.sh), so the doc cannot
-# drift from the uAPI.
+# rst_block HEADING: the first literal block after the line HEADING in
+# dfl.rst, exactly as the final tree's documentation shows it, de-indented
+# one tab and without leading blank lines
 rst=$WORKTREE/Documentation/fpga/dfl.rst
-if grep -q 'vfio-dfl' "$rst" 2>/dev/null; then
-	awk '
-		/^Example$/ { ex = 1; next }
+rst_block() {
+	awk -v h="$1" '
+		$0 == h { ex = 1; next }
 		ex && /::$/ { code = 1; next }
 		code && /^[^\t ]/ && NF { exit }
 		code { sub(/^\t/, ""); print }
-	' "$rst" > "$OUT/dfl-rst-example.c"
+	' "$rst" | sed '/./,$!d'
+}
+# The sample user-mode driver in the vfio-dfl "Example" section: built
+# with -Werror and run in the guest (tests/guest/03-vfio-dfl.sh), so the
+# doc cannot drift from the uAPI.
+if grep -q 'vfio-dfl' "$rst" 2>/dev/null; then
+	rst_block Example > "$OUT/dfl-rst-example.c"
 	grep -q 'int main' "$OUT/dfl-rst-example.c" ||
 		die "no C example found in $rst (Example section)"
 	gcc "${CFLAGS[@]}" -o "$OUT/dfl-rst-example" "$OUT/dfl-rst-example.c"
 	n=$((n + 1))
 fi
-# The QEMU section's vfio-platform script, extracted the same way and run
-# by tests/guest/10-qemu-vfio-platform.sh as vfio-dfl-qemu.
+# The QEMU section's vfio-platform script, run by
+# tests/guest/10-qemu-vfio-platform.sh as vfio-dfl-qemu.
 if grep -q '^QEMU$' "$rst" 2>/dev/null; then
-	awk '
-		/^QEMU$/ { ex = 1; next }
-		ex && /::$/ { code = 1; next }
-		code && /^[^\t ]/ && NF { exit }
-		code { sub(/^\t/, ""); print }
-	' "$rst" | sed '/./,$!d' > "$OUT/vfio-dfl-qemu"
+	rst_block QEMU > "$OUT/vfio-dfl-qemu"
 	head -n1 "$OUT/vfio-dfl-qemu" | grep -q '^#!/bin/sh' ||
 		die "no script found in $rst (QEMU section)"
 	sh -n "$OUT/vfio-dfl-qemu" || die "dfl.rst's QEMU script does not parse"
