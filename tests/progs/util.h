@@ -26,6 +26,19 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
+/* Write s to a sysfs file: 0 or -errno. */
+static inline int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), e = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		e = -errno;
+	close(fd);
+	return e;
+}
+
 /* Read a sysfs file into buf (trailing newline stripped). */
 static inline int read_sysfs(const char *path, char *buf, size_t len)
 {

@@ -212,18 +212,6 @@ static void json_stat(FILE *o, const char *key, struct stat_fig s)
 
 /* ---- sysfs helpers ----------------------------------------------------- */
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), e = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		e = -errno;
-	close(fd);
-	return e;
-}
-
 static void driver_of(const char *sysdev, char *buf, size_t len)
 {
 	char p[512], l[512];

@@ -141,18 +141,6 @@ static int ring(struct vdev *v)
 	return pwrite(v->fd, &k, 8, v->reg_off + doorbell) == 8 ? 0 : -errno;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), e = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		e = -errno;
-	close(fd);
-	return e;
-}
-
 static bool bound(void)
 {
 	char path[256], link[256];
