@@ -24,7 +24,7 @@
 #   -L /usr/lib/ipxe/qemu       efi-*.rom NIC option ROMs      (ipxe-qemu)
 #   -L /usr/share/qemu          kvmvapic.bin, linuxboot_dma.bin, ... (qemu-system-data)
 # (-L may be repeated; the first directory holding a file wins.)
-# With `-nographic -vga none`, or with NICs given romfile= or `-nic none`,
+# The binary has no NIC or display models (see the device list below), so
 # only bios-256k.bin, kvmvapic.bin and linuxboot_dma.bin (-kernel) are used.
 
 source "$(dirname "$0")/lib.sh"
@@ -73,19 +73,31 @@ if [ ! -f "$QEMU_SRC/.vfio-dfl-extracted" ]; then
 	stage_end
 fi
 
-# 2. Build glue, applied idempotently: our model plus one meson line.
+# 2. Build glue, applied idempotently: our model plus one meson line, and
+# the device list below as configs/devices/x86_64-softmmu/vfio-dfl.mak.
 cp "$MODEL" "$QEMU_SRC/hw/misc/dfl-card.c"
 glue="softmmu_ss.add(when: 'CONFIG_PCI', if_true: files('dfl-card.c'))"
 grep -qxF "$glue" "$QEMU_SRC/hw/misc/meson.build" ||
 	printf '%s\n' "$glue" >> "$QEMU_SRC/hw/misc/meson.build"
+# Only the devices the harness boots with (scripts/vm.py): the q35
+# machine (which selects its chipset, fw_cfg, isa-serial, ...), the
+# pcie-root-port the cards sit on and intel-iommu. Every other device
+# model (about a fifth of the compile units: USB, display, sound, NICs,
+# i440fx, microvm, ...) is left out, which shortens a cold build.
+devices='# vfio-dfl harness (scripts/build-qemu.sh): q35, pcie-root-port, intel-iommu
+CONFIG_Q35=y
+CONFIG_PCIE_PORT=y
+CONFIG_VTD=y'
+[ "$(cat "$QEMU_SRC/configs/devices/x86_64-softmmu/vfio-dfl.mak" 2>/dev/null)" = "$devices" ] ||
+	printf '%s\n' "$devices" > "$QEMU_SRC/configs/devices/x86_64-softmmu/vfio-dfl.mak"
 
 # 3. Configure once (re-run if the options below change).
-# Default devices stay (q35, pcie-root-port, virtio, e1000, ...); the
-# optional libraries are off except slirp (-netdev user) and libfdt
-# (libfdt-dev; x86_64-softmmu needs it for microvm).
+# The optional libraries are off except libfdt (libfdt-dev; the x86
+# target links it whatever the machine list).
 opts=(--target-list=x86_64-softmmu --without-default-features
+	--without-default-devices --with-devices-x86_64=vfio-dfl
 	--disable-docs --disable-werror --disable-debug-info
-	--enable-tcg --enable-slirp --enable-fdt=system
+	--enable-tcg --enable-fdt=system
 	--disable-user --disable-tools --disable-guest-agent)
 command -v ccache >/dev/null && export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} &&
 	opts+=(--cc="ccache gcc" --cxx="ccache g++")

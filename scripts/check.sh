@@ -54,9 +54,40 @@ stage() { # stage NAME CMD...: run a setup step; a failure is fatal
 		finish early
 	fi
 }
+# Background stages: the builds that do not wait for one another run side
+# by side, so that one's single-threaded stretches (git am, checkpatch,
+# kernel-doc, Sphinx, QEMU's configure and link) leave no core idle.
+declare -A BG_PID BG_T0
+# bg_stage NAME CMD...: start a setup step in the background (its own
+# session, so an early end can stop it with its children)
+bg_stage() {
+	local name=$1
+	shift
+	echo "== stage $name (in the background)"
+	BG_T0[$name]=$(date +%s)
+	setsid "$@" > "$LOGDIR/stage-$name.log" 2>&1 &
+	BG_PID[$name]=$!
+}
+# bg_join NAME: wait for it; a failure is fatal, as for stage
+bg_join() {
+	local name=$1 rc
+	wait "${BG_PID[$name]}"
+	rc=$?
+	unset "BG_PID[$name]"
+	echo "== stage $name (joined)"
+	tail -n 3 "$LOGDIR/stage-$name.log" | sed 's/^/   /'
+	timing "$name" $(( $(date +%s) - ${BG_T0[$name]} ))
+	if [ $rc -ne 0 ]; then
+		record fail "stage $name (see $LOGDIR/stage-$name.log)"
+		finish early
+	fi
+}
 finish() {
-	# a background QEMU build must not outlive an early end
-	[ -n "${QEMU_PID:-}" ] && kill "$QEMU_PID" 2>/dev/null
+	# a background stage must not outlive an early end
+	local p
+	for p in "${BG_PID[@]}"; do
+		kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null
+	done
 	[ "${1:-}" = early ] || check_skips
 	timing total $(( $(date +%s) - T_ALL ))
 	if [ $SKIPPED -gt 0 ]; then
@@ -75,12 +106,21 @@ finish() {
 # VM timeout is raised for the shared CPUs; a suite's "# vm:" line can
 # still set its own.
 VM_JOBS=${VM_JOBS:-2}
-# vm_start NAME vm.py-args...: boot in the background once a slot is free;
-# $LOGDIR/guest-NAME.log gets the output, .rc the exit status and seconds
+# A VM that keeps both cores busy by itself (suite 10: a QEMU inside the
+# guest) asks for more slots with a "# vm-slots: N" header: paired, it
+# took 702 s against 292 s alone, and slowed its partner too.
+VM_WIDE= VM_WIDE_EXTRA=0
+# vm_start NAME vm.py-args...: boot in the background once VM_SLOTS (1 by
+# default) of the VM_JOBS slots are free; $LOGDIR/guest-NAME.log gets the
+# output, .rc the exit status and seconds
 vm_start() {
-	local name=$1
+	local name=$1 need=${VM_SLOTS:-1} busy
 	shift
-	while [ "$(jobs -rp | wc -l)" -ge "$VM_JOBS" ]; do
+	[ "$need" -le "$VM_JOBS" ] || need=$VM_JOBS
+	while :; do
+		busy=$(jobs -rp | wc -l)
+		jobs -rp | grep -qx "${VM_WIDE:-none}" && busy=$((busy + VM_WIDE_EXTRA))
+		[ $((busy + need)) -le "$VM_JOBS" ] && break
 		wait -n
 	done
 	rm -f "$LOGDIR/guest-$name.rc"
@@ -91,6 +131,9 @@ vm_start() {
 			> "$LOGDIR/guest-$name.log" 2>&1
 		echo "$? $(( $(date +%s) - t0 ))" > "$LOGDIR/guest-$name.rc"
 	) &
+	if [ "$need" -gt 1 ]; then
+		VM_WIDE=$! VM_WIDE_EXTRA=$((need - 1))
+	fi
 }
 # vm_wait NAME: wait until that VM is done; sets VM_RC and VM_SECS
 vm_wait() {
@@ -125,6 +168,12 @@ guest_result() {
 }
 
 stage deps "$TOP/scripts/install-deps.sh"
+# QEMU with the card model and the nested test's arm64 payload depend on
+# neither the base nor the series: build them from here on.
+[ -f "$TOP/qemu/dfl-card.c" ] && bg_stage qemu "$TOP/scripts/build-qemu.sh"
+# Debian's qemu-system-aarch64 and arm64 guest for the nested vfio-platform
+# test, an archive appended to that suite's boot only.
+bg_stage nested "$TOP/scripts/build-nested.sh"
 stage base "$TOP/scripts/fetch-base.sh"
 grep -h '^base:' "$LOGDIR/stage-base.log"
 
@@ -137,16 +186,8 @@ else
 	finish early
 fi
 timing worktree $(( $(date +%s) - t0 ))
-
-# QEMU with the card model does not depend on the series: build it in
-# the background while the gates run, which leave a core idle much of
-# the time (checkpatch, kernel-doc, Sphinx, one patch after another).
-QEMU_PID=
-if [ -f "$TOP/qemu/dfl-card.c" ]; then
-	T_QEMU=$(date +%s)
-	"$TOP/scripts/build-qemu.sh" > "$LOGDIR/stage-qemu.log" 2>&1 &
-	QEMU_PID=$!
-fi
+# The test kernel builds while the gates run (they use other trees).
+bg_stage kernel "$TOP/scripts/build-kernel.sh"
 
 # Per-patch static gates.
 t0=$(date +%s)
@@ -186,19 +227,10 @@ else
 fi
 timing gates $(( $(date +%s) - t0 ))
 
-stage kernel "$TOP/scripts/build-kernel.sh"
+bg_join kernel
 grep -h '^kernel:' "$LOGDIR/stage-kernel.log"
-if [ -n "$QEMU_PID" ]; then
-	echo "== stage qemu (built in the background since the gates began)"
-	wait "$QEMU_PID"
-	rc=$?
-	QEMU_PID=
-	tail -n 3 "$LOGDIR/stage-qemu.log" | sed 's/^/   /'
-	timing qemu-background $(( $(date +%s) - T_QEMU ))
-	if [ $rc -ne 0 ]; then
-		record fail "stage qemu (see $LOGDIR/stage-qemu.log)"
-		finish early
-	fi
+if [ -n "${BG_PID[qemu]:-}" ]; then
+	bg_join qemu
 	QEMU=$(tail -n1 "$LOGDIR/stage-qemu.log")
 	QEMU_FW=${QEMU_FW:-}
 	CARD_OPT=()
@@ -218,9 +250,7 @@ if [ -f "$TOP/qemu/check-dfl-card.sh" ] && [ ${#CARD_OPT[@]} -eq 0 ]; then
 fi
 stage progs "$TOP/scripts/build-progs.sh"
 stage initramfs "$TOP/scripts/mkinitramfs.sh"
-# Debian's qemu-system-aarch64 and arm64 guest for the nested vfio-platform
-# test, an archive appended to that suite's boot only.
-stage nested "$TOP/scripts/build-nested.sh"
+bg_join nested
 
 # The harness itself, positive controls: a failing guest script, a WARN,
 # a KASAN report, a kmemleak leak and a console log without the boot
@@ -249,21 +279,42 @@ control_result() {
 	fi
 }
 H=$TOP/tests/guest
-control script "$H/harness-must-fail.sh"
-control warn "$H/harness-detector.sh" warn
-control kasan "$H/harness-detector.sh" kasan
-control kmemleak "$H/harness-detector.sh" leak
-control banner --append loglevel=1 "$H/harness-detector.sh" none
-
+# Every VM to boot, as "name|command" (@H@ stands for $H, put back after
+# the command is split into words).
+runs=(
+	"harness-script|control script @H@/harness-must-fail.sh"
+	"harness-warn|control warn @H@/harness-detector.sh warn"
+	"harness-kasan|control kasan @H@/harness-detector.sh kasan"
+	"harness-kmemleak|control kmemleak @H@/harness-detector.sh leak"
+	"harness-banner|control banner --append loglevel=1 @H@/harness-detector.sh none"
+)
 suites=()
-for t in "$TOP"/tests/guest/[0-9][0-9]-*.sh; do
-	name=$(basename "$t" .sh)
-	suites+=("$name")
-	opts=("${CARD_OPT[@]}")
-	# A test may ask for VM options in a "# vm:" header line.
+suite_start() { # suite_start NAME: boot tests/guest/NAME.sh
+	local t=$H/$1.sh opts=("${CARD_OPT[@]}") extra
+	# A test may ask for VM options in a "# vm:" header line, and for
+	# more than one slot in a "# vm-slots:" line.
 	read -r -a extra < <(sed -n 's/^# vm: //p' "$t" | head -n1)
 	[ ${#CARD_OPT[@]} -eq 0 ] && opts=("${extra[@]}")
-	vm_start "$name" "${opts[@]}" "$t"
+	VM_SLOTS=$(sed -n 's/^# vm-slots: \([0-9]\+\)$/\1/p' "$t" | head -n1) \
+		vm_start "$1" "${opts[@]}" "$t"
+}
+for t in "$H"/[0-9][0-9]-*.sh; do
+	name=$(basename "$t" .sh)
+	suites+=("$name")
+	runs+=("$name|suite_start $name")
+done
+# Longest first: with VM_JOBS slots, the VMs finish soonest when the long
+# ones start first and the short ones fill the gaps (the suites still
+# report in their own order). tests/vm-seconds holds each VM's measured
+# wall time, used only for this order; a VM not listed starts after them.
+# Every run writes the times it saw to $LOGDIR/vm-seconds.
+hint() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' \
+	"$TOP/tests/vm-seconds" 2>/dev/null || echo 0; }
+mapfile -t order < <(for r in "${runs[@]}"; do echo "$(hint "${r%%|*}")|$r"; done |
+	sort -t'|' -k1,1nr -s | cut -d'|' -f3-)
+for r in "${order[@]}"; do
+	read -r -a cmd <<< "$r"
+	"${cmd[@]//@H@/$H}"
 done
 
 control_result script 3 'about to fail deliberately'
@@ -275,5 +326,9 @@ for name in "${suites[@]}"; do
 	guest_result "$name"
 done
 wait
+for f in "$LOGDIR"/guest-*.rc; do
+	n=${f##*/guest-}
+	echo "${n%.rc} $(cut -d' ' -f2 "$f")"
+done | sort -k2,2nr > "$LOGDIR/vm-seconds"
 timing guest-vms $(( $(date +%s) - t0 ))
 finish

@@ -7,12 +7,15 @@
 # register, and counts exactly the interrupts it rings on each index.
 # run1: a guest with QEMU's mmap fast path; QEMU's own trace shows that
 # nothing was trapped. run2, on the other card's 0x15 while run1 boots:
-# x-no-mmap=on, driven through QEMU's qtest protocol instead of a guest
-# CPU (the same memory dispatch a guest access takes): every access is
-# trapped and reaches vfio-dfl at its own width. Edges: a second QEMU on a
-# device in use, the device request while QEMU holds the device (run1),
-# QEMU killed with every interrupt armed (run2).
+# x-no-mmap=on and a bare-metal guest program (tests/nested/dfl-guest-bm.c;
+# Debian's QEMU has no qtest accelerator): every access is trapped and
+# reaches vfio-dfl at its own width. Edges: a second QEMU on a device in
+# use, the device request while QEMU holds the device (run1), QEMU killed
+# with every interrupt armed (run2).
+# The nested QEMUs keep both of this VM's vCPUs busy: make check runs it
+# alone (vm-slots), as paired with another VM it took 2.4 times as long.
 # vm: --card rp1 --card rp2 --mem 3G --timeout 900 --extra-initrd nested.cpio
+# vm-slots: 2
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 
