@@ -82,12 +82,20 @@ bg_join() {
 		finish early
 	fi
 }
-finish() {
-	# a background stage must not outlive an early end
+# bg_kill: stop every background stage still running, children included
+bg_kill() {
 	local p
 	for p in "${BG_PID[@]}"; do
 		kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null
 	done
+}
+# They run in sessions of their own: a signal to make check's process
+# group (Ctrl-C, a CI timeout) must reach them through these traps.
+trap 'bg_kill; exit 130' INT
+trap 'bg_kill; exit 143' TERM
+finish() {
+	# a background stage must not outlive an early end
+	bg_kill
 	[ "${1:-}" = early ] || check_skips
 	timing total $(( $(date +%s) - T_ALL ))
 	if [ $SKIPPED -gt 0 ]; then
