@@ -11,7 +11,7 @@ PASSED=0 FAILED=0 SKIPPED=0
 LOGDIR=${CHECK_LOG_DIR:-$CACHE/check-logs}
 rm -rf "$LOGDIR"
 mkdir -p "$LOGDIR"
-T_ALL=$(date +%s)
+T_ALL=$(date +%s) C_ALL=$(grep -m1 '^cpu ' /proc/stat)
 
 record() { # record pass|fail|skip NAME
 	case $1 in
@@ -40,15 +40,29 @@ check_skips() {
 		record fail "expected skip did not happen (tests/expected-skips): $k"
 	done < <(comm -23 "$LOGDIR/skips.want" "$LOGDIR/skips.got")
 }
-timing() { echo "stage $1: $2s"; }
+# Where the two cores went during a stage, from /proc/stat's "cpu" line:
+# cpu_snap prints it; cpu_share SNAP prints the shares since SNAP, "nice"
+# being the niced background gates (see below).
+cpu_snap() { grep -m1 '^cpu ' /proc/stat; }
+cpu_share() {
+	[ -n "${1:-}" ] || return 0
+	awk -v a="$1" '/^cpu / {
+		split(a, o); t = 0
+		for (i = 2; i <= 9; i++) { d[i] = $i - o[i]; t += d[i] }
+		if (t <= 0) exit
+		printf " (cpu: %.0f%% busy, %.0f%% niced, %.0f%% idle, %.0f%% steal)",
+			100 * (d[2] + d[4] + d[7] + d[8]) / t, 100 * d[3] / t,
+			100 * (d[5] + d[6]) / t, 100 * d[9] / t; exit }' /proc/stat
+}
+timing() { echo "stage $1: $2s$(cpu_share "${3:-}")"; }
 stage() { # stage NAME CMD...: run a setup step; a failure is fatal
-	local t0=$(date +%s) name=$1
+	local t0=$(date +%s) name=$1 c0=$(cpu_snap)
 	shift
 	echo "== stage $name"
 	"$@" > "$LOGDIR/stage-$name.log" 2>&1
 	local rc=$?
 	tail -n 3 "$LOGDIR/stage-$name.log" | sed 's/^/   /'
-	timing "$name" $(( $(date +%s) - t0 ))
+	timing "$name" $(( $(date +%s) - t0 )) "$c0"
 	if [ $rc -ne 0 ]; then
 		record fail "stage $name (see $LOGDIR/stage-$name.log)"
 		finish early
@@ -57,14 +71,14 @@ stage() { # stage NAME CMD...: run a setup step; a failure is fatal
 # Background stages: the builds that do not wait for one another run side
 # by side, so that one's single-threaded stretches (git am, checkpatch,
 # kernel-doc, Sphinx, QEMU's configure and link) leave no core idle.
-declare -A BG_PID BG_T0
+declare -A BG_PID BG_T0 BG_C0
 # bg_stage NAME CMD...: start a setup step in the background (its own
 # session, so an early end can stop it with its children)
 bg_stage() {
 	local name=$1
 	shift
 	echo "== stage $name (in the background)"
-	BG_T0[$name]=$(date +%s)
+	BG_T0[$name]=$(date +%s) BG_C0[$name]=$(cpu_snap)
 	setsid "$@" > "$LOGDIR/stage-$name.log" 2>&1 &
 	BG_PID[$name]=$!
 }
@@ -76,7 +90,7 @@ bg_join() {
 	unset "BG_PID[$name]"
 	echo "== stage $name (joined)"
 	tail -n 3 "$LOGDIR/stage-$name.log" | sed 's/^/   /'
-	timing "$name" $(( $(date +%s) - ${BG_T0[$name]} ))
+	timing "$name" $(( $(date +%s) - ${BG_T0[$name]} )) "${BG_C0[$name]}"
 	if [ $rc -ne 0 ]; then
 		record fail "stage $name (see $LOGDIR/stage-$name.log)"
 		finish early
@@ -97,7 +111,7 @@ finish() {
 	# a background stage must not outlive an early end
 	bg_kill
 	[ "${1:-}" = early ] || check_skips
-	timing total $(( $(date +%s) - T_ALL ))
+	timing total $(( $(date +%s) - T_ALL )) "$C_ALL"
 	if [ $SKIPPED -gt 0 ]; then
 		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 	else
@@ -117,7 +131,7 @@ VM_JOBS=${VM_JOBS:-2}
 # A VM that keeps both cores busy by itself (suite 10: a QEMU inside the
 # guest) asks for more slots with a "# vm-slots: N" header: paired, it
 # took 702 s against 292 s alone, and slowed its partner too.
-VM_WIDE= VM_WIDE_EXTRA=0
+VM_WIDE= VM_WIDE_EXTRA=0 VM_PIDS=()
 # vm_start NAME vm.py-args...: boot in the background once VM_SLOTS (1 by
 # default) of the VM_JOBS slots are free; $LOGDIR/guest-NAME.log gets the
 # output, .rc the exit status and seconds
@@ -126,7 +140,8 @@ vm_start() {
 	shift
 	[ "$need" -le "$VM_JOBS" ] || need=$VM_JOBS
 	while :; do
-		busy=$(jobs -rp | wc -l)
+		# the background stages (the gates) are jobs too, not VMs
+		busy=$(jobs -rp | grep -cvxF -f <(printf '%s\n' none "${BG_PID[@]}"))
 		jobs -rp | grep -qx "${VM_WIDE:-none}" && busy=$((busy + VM_WIDE_EXTRA))
 		[ $((busy + need)) -le "$VM_JOBS" ] && break
 		wait -n
@@ -139,6 +154,7 @@ vm_start() {
 			> "$LOGDIR/guest-$name.log" 2>&1
 		echo "$? $(( $(date +%s) - t0 ))" > "$LOGDIR/guest-$name.rc"
 	) &
+	VM_PIDS+=($!)
 	if [ "$need" -gt 1 ]; then
 		VM_WIDE=$! VM_WIDE_EXTRA=$((need - 1))
 	fi
@@ -186,56 +202,30 @@ stage base "$TOP/scripts/fetch-base.sh"
 grep -h '^base:' "$LOGDIR/stage-base.log"
 
 # The series applies on the base (git am, patch by patch).
-t0=$(date +%s)
+t0=$(date +%s) c0=$(cpu_snap)
 if "$TOP/scripts/worktree.sh" > "$LOGDIR/worktree.log" 2>&1; then
 	record pass "series applies on base: $(tail -n1 "$LOGDIR/worktree.log")"
 else
 	record fail "series applies on base: $(grep ERROR "$LOGDIR/worktree.log")"
 	finish early
 fi
-timing worktree $(( $(date +%s) - t0 ))
+timing worktree $(( $(date +%s) - t0 )) "$c0"
 
-# Per-patch static gates.
-t0=$(date +%s)
-"$TOP/scripts/gates.sh" > "$LOGDIR/gates.log" 2>&1
-grc=$?
-ngates=0
-while IFS= read -r l; do
-	case $l in
-	PASS\ *) record pass "gate ${l#PASS }"; ngates=$((ngates + 1)) ;;
-	FAIL\ *) record fail "gate ${l#FAIL }"; ngates=$((ngates + 1)) ;;
-	SKIP\ *) record skip "gates: ${l#SKIP }"; ngates=$((ngates + 1)) ;;
-	esac
-done < "$LOGDIR/gates.log"
-if [ $ngates -eq 0 ]; then
-	if [ $grc -eq 0 ] && grep -q 'series is empty' "$LOGDIR/gates.log"; then
-		record pass "gates run (series is empty)"
-	else
-		record fail "gates produced no result (see $LOGDIR/gates.log)"
-	fi
-else
-	# Every patch has a verdict for each of the three gates: a gate script
-	# that dies half-way must not read as a shorter, green list.
-	for p in $(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series/series"); do
-		for g in build checkpatch docs kernel-doc; do
-			grep -qE "^(PASS|FAIL|SKIP) $g $p( |$)" "$LOGDIR/gates.log" ||
-				record fail "gate $g $p: no verdict (gates.sh exit status $grc, see $LOGDIR/gates.log)"
-		done
-	done
-	last=$(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series/series" | tail -n1)
-	for g in build-arm64 build-i386; do
-		grep -qE "^(PASS|FAIL) $g $last( |$)" "$LOGDIR/gates.log" ||
-			record fail "gate $g $last: no verdict (gates.sh exit status $grc, see $LOGDIR/gates.log)"
-	done
-	if [ $grc -ne 0 ] && ! grep -q '^FAIL ' "$LOGDIR/gates.log"; then
-		record fail "gates.sh exited with status $grc without a FAIL verdict (see $LOGDIR/gates.log)"
-	fi
-fi
-timing gates $(( $(date +%s) - t0 ))
+# Per-patch static gates, in the background at the lowest priority
+# (nice 19) from here to the end. Nothing else waits for their verdicts,
+# and on two cores the test kernel, QEMU and the VMs leave idle time the
+# gates can use: the kernel's single-threaded link steps, the VMs'
+# waits. At nice 19 the gates take about 1.5 % of a core from a busy
+# one (CFS weights 15 against 1024), so the stages the VMs wait for are
+# not slowed. The "niced" share of each stage's cpu line is theirs.
+GATES_T0=$(date +%s) GATES_C0=$(cpu_snap)
+echo "== stage gates (in the background, nice 19)"
+setsid nice -n 19 "$TOP/scripts/gates.sh" > "$LOGDIR/gates.log" 2>&1 &
+BG_PID[gates]=$!
 
-# The test kernel after the gates, not beside them: a cold run with the
-# two side by side (and QEMU) reached the VMs about 100 s later, as
-# make -j2 of each on two cores only made them contend.
+# The test kernel at normal priority, beside QEMU: the VMs wait for both.
+# (With the gates beside them at the same priority, a cold run reached
+# the VMs about 100 s later: make -j2 of each on two cores contended.)
 stage kernel "$TOP/scripts/build-kernel.sh"
 grep -h '^kernel:' "$LOGDIR/stage-kernel.log"
 if [ -n "${BG_PID[qemu]:-}" ]; then
@@ -266,7 +256,7 @@ bg_join nested
 # banner must each fail the run on its own. The failing script's boot
 # provokes nothing else and must show no detector firing, so the controls
 # fail for the reason they name.
-t0=$(date +%s)
+t0=$(date +%s) c0=$(cpu_snap)
 # control NAME [vm.py options] SCRIPT [ARGS]: start a control's VM
 # (one vCPU and 1 GiB: what a detector needs, and each boot costs less
 # of the two cores the suites share)
@@ -336,10 +326,49 @@ control_result banner 1 '^vm: FAIL: the kernel log has no boot banner'
 for name in "${suites[@]}"; do
 	guest_result "$name"
 done
-wait
+wait "${VM_PIDS[@]}"
 for f in "$LOGDIR"/guest-*.rc; do
 	n=${f##*/guest-}
 	echo "${n%.rc} $(cut -d' ' -f2 "$f")"
 done | sort -k2,2nr > "$LOGDIR/vm-seconds"
-timing guest-vms $(( $(date +%s) - t0 ))
+timing guest-vms $(( $(date +%s) - t0 )) "$c0"
+
+# The gates' verdicts (started after the worktree, see above).
+wait "${BG_PID[gates]}"
+grc=$?
+unset "BG_PID[gates]"
+ngates=0
+while IFS= read -r l; do
+	case $l in
+	PASS\ *) record pass "gate ${l#PASS }"; ngates=$((ngates + 1)) ;;
+	FAIL\ *) record fail "gate ${l#FAIL }"; ngates=$((ngates + 1)) ;;
+	SKIP\ *) record skip "gates: ${l#SKIP }"; ngates=$((ngates + 1)) ;;
+	esac
+done < "$LOGDIR/gates.log"
+if [ $ngates -eq 0 ]; then
+	if [ $grc -eq 0 ] && grep -q 'series is empty' "$LOGDIR/gates.log"; then
+		record pass "gates run (series is empty)"
+	else
+		record fail "gates produced no result (see $LOGDIR/gates.log)"
+	fi
+else
+	# Every patch has a verdict for each of the three gates: a gate script
+	# that dies half-way must not read as a shorter, green list.
+	for p in $(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series/series"); do
+		for g in build checkpatch docs kernel-doc; do
+			grep -qE "^(PASS|FAIL|SKIP) $g $p( |$)" "$LOGDIR/gates.log" ||
+				record fail "gate $g $p: no verdict (gates.sh exit status $grc, see $LOGDIR/gates.log)"
+		done
+	done
+	last=$(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series/series" | tail -n1)
+	for g in build-arm64 build-i386; do
+		grep -qE "^(PASS|FAIL) $g $last( |$)" "$LOGDIR/gates.log" ||
+			record fail "gate $g $last: no verdict (gates.sh exit status $grc, see $LOGDIR/gates.log)"
+	done
+	if [ $grc -ne 0 ] && ! grep -q '^FAIL ' "$LOGDIR/gates.log"; then
+		record fail "gates.sh exited with status $grc without a FAIL verdict (see $LOGDIR/gates.log)"
+	fi
+fi
+echo "== stage gates (joined)"
+timing gates $(( $(date +%s) - GATES_T0 )) "$GATES_C0"
 finish

@@ -17,6 +17,13 @@ BASE_REPO=$CACHE/base/linux
 KBUILD_OUT=${VFIO_DFL_KBUILD_OUT:-$CACHE/kbuild}
 KERNEL_OUT=${VFIO_DFL_KERNEL_OUT:-$CACHE/kernel}
 JOBS=${JOBS:-$(nproc)}
+# ccache (the kernels, the gates, QEMU) in depend mode: on a miss it takes
+# the dependencies from the compiler's own -MD output instead of running
+# the preprocessor and hashing its output first. Measured here on the test
+# kernel's kernel/ and mm/ (262 compiles, cold cache, -j2): 236 and 243 s
+# in the default mode, 182 and 163 s in depend mode, 160 and 196 s without
+# ccache; a warm rerun in depend mode took 39 s.
+export CCACHE_DEPEND=1
 
 # The one identity every patch is authored and signed off by.
 PROJECT_NAME="vfio-dfl developers"
