@@ -56,11 +56,16 @@ cpu_share() {
 }
 timing() { echo "stage $1: $2s$(cpu_share "${3:-}")"; }
 stage() { # stage NAME CMD...: run a setup step; a failure is fatal
-	local t0=$(date +%s) name=$1 c0=$(cpu_snap)
+	local t0=$(date +%s) name=$1 c0=$(cpu_snap) rc
 	shift
 	echo "== stage $name"
-	"$@" > "$LOGDIR/stage-$name.log" 2>&1
-	local rc=$?
+	# in a session of its own, as the background stages: a signal's trap
+	# can then stop it with its children (make, ninja, apt)
+	setsid "$@" > "$LOGDIR/stage-$name.log" 2>&1 &
+	FG_PID=$!
+	wait "$FG_PID"
+	rc=$?
+	FG_PID=
 	tail -n 3 "$LOGDIR/stage-$name.log" | sed 's/^/   /'
 	timing "$name" $(( $(date +%s) - t0 )) "$c0"
 	if [ $rc -ne 0 ]; then
@@ -72,6 +77,7 @@ stage() { # stage NAME CMD...: run a setup step; a failure is fatal
 # by side, so that one's single-threaded stretches (git am, checkpatch,
 # kernel-doc, Sphinx, QEMU's configure and link) leave no core idle.
 declare -A BG_PID BG_T0 BG_C0
+FG_PID=
 # bg_stage NAME CMD...: start a setup step in the background (its own
 # session, so an early end can stop it with its children)
 bg_stage() {
@@ -96,10 +102,10 @@ bg_join() {
 		finish early
 	fi
 }
-# bg_kill: stop every background stage still running, children included
+# bg_kill: stop every stage still running, children included
 bg_kill() {
 	local p
-	for p in "${BG_PID[@]}"; do
+	for p in "${BG_PID[@]}" ${FG_PID:-}; do
 		kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null
 	done
 }
@@ -218,9 +224,14 @@ timing worktree $(( $(date +%s) - t0 )) "$c0"
 # waits. At nice 19 the gates take about 1.5 % of a core from a busy
 # one (CFS weights 15 against 1024), so the stages the VMs wait for are
 # not slowed. The "niced" share of each stage's cpu line is theirs.
+# A session of its own is also an autogroup of its own (Linux's
+# sched_autogroup), and nice only ranks tasks within their autogroup:
+# the gates' session sets its autogroup's nice to 19 too. (Tried without:
+# the gates took a full third of the CPU from the kernel and QEMU.)
 GATES_T0=$(date +%s) GATES_C0=$(cpu_snap)
 echo "== stage gates (in the background, nice 19)"
-setsid nice -n 19 "$TOP/scripts/gates.sh" > "$LOGDIR/gates.log" 2>&1 &
+setsid sh -c 'echo 19 > /proc/self/autogroup 2>/dev/null; exec nice -n 19 "$@"' gates \
+	"$TOP/scripts/gates.sh" > "$LOGDIR/gates.log" 2>&1 &
 BG_PID[gates]=$!
 
 # The test kernel at normal priority, beside QEMU: the VMs wait for both.

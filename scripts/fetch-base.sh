@@ -58,10 +58,15 @@ log "creating base commit"
 cd "$BASE_REPO"
 git init -q -b pristine
 git config core.autocrlf false
+# No automatic gc: after `git add` of some 80,000 loose objects, commit's
+# `gc --auto` detached a full repack (pack-objects with deltas, minutes of
+# CPU) that ran beside the builds of a cold `make check`. The clones of
+# this repository (--shared) read loose objects as well as packed ones.
+git config gc.auto 0
+git config maintenance.auto false
 git add -A -f .
 GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
 	git commit -q -m "Debian $PKG $ver"
 git tag -f base >/dev/null
-git gc -q --auto
 echo "$ver" > "$CACHE/base/VERSION"
 echo "base: Debian $PKG $ver ($(git rev-parse --short base))"
