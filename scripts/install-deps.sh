@@ -10,7 +10,8 @@ PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
       ninja-build meson pkg-config libglib2.0-dev libpixman-1-dev libslirp-dev
       libfdt-dev zlib1g-dev
       gcc-aarch64-linux-gnu python3-sphinx python3-yaml
-      qemu-system-arm device-tree-compiler libc6-dev-arm64-cross)
+      qemu-system-arm device-tree-compiler libc6-dev-arm64-cross
+      procps util-linux)
 
 missing=()
 for p in "${PKGS[@]}"; do
