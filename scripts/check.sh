@@ -182,14 +182,21 @@ vm_start() {
 		wait -n
 	done
 	rm -f "$LOGDIR/guest-$name.rc"
-	[ "$need" -gt 1 ] && gates_pause
+	# The VM's subshell continues the gates when it is done: it has no
+	# job table of its own (so no gates_resume), it gets their session
+	# id. Stopped, they cannot end and be reaped meanwhile.
+	local paused=
+	if [ "$need" -gt 1 ] && gates_running; then
+		gates_pause
+		paused=${BG_PID[gates]}
+	fi
 	(
 		t0=$(date +%s)
 		"$TOP/scripts/vm.py" --qemu "$QEMU" ${QEMU_FW:+--firmware "$QEMU_FW"} \
 			--timeout 600 --log-dir "$LOGDIR/vm-$name" "$@" \
 			> "$LOGDIR/guest-$name.log" 2>&1
 		rc=$?
-		[ "$need" -gt 1 ] && gates_resume
+		[ -z "$paused" ] || pkill -CONT -s "$paused"
 		echo "$rc $(( $(date +%s) - t0 ))" > "$LOGDIR/guest-$name.rc"
 	) &
 	VM_PIDS+=($!)
