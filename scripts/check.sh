@@ -144,7 +144,7 @@ VM_JOBS=${VM_JOBS:-2}
 # 457 s in one cold run (299 s in another, also without gates), against
 # 313 s and 442 s with them beside it; the machine left 8 % of the VM
 # phase idle instead, and the cold run took longer. Its time varies with
-# something else (the host's load: this VM cannot see steal time).
+# something else, not found (the host's load? this VM reports no steal).
 VM_WIDE= VM_WIDE_EXTRA=0 VM_PIDS=()
 # vm_start NAME vm.py-args...: boot in the background once VM_SLOTS (1 by
 # default) of the VM_JOBS slots are free; $LOGDIR/guest-NAME.log gets the
