@@ -1,16 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
-# Harness self-test: provoke what a detector of scripts/vm.py must see,
-# then exit 0, so that only the detector can fail the run.
+# Harness self-test: provoke, in order, what each detector of
+# scripts/vm.py named on the command line must see:
 #   warn   a WARN_ON() (lkdtm WARNING)
 #   kasan  a slab use-after-free read (lkdtm READ_AFTER_FREE)
 #   leak   leaked allocations (samples/kmemleak's kmemleak-test)
+#   fail   the script itself fails (exit status 3)
 #   none   nothing
-case $1 in
-warn)	modprobe lkdtm && echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT ;;
-kasan)	modprobe lkdtm && echo READ_AFTER_FREE > /sys/kernel/debug/provoke-crash/DIRECT ;;
-leak)	modprobe kmemleak-test ;;
-none)	;;
-*)	echo "unknown detector '$1'"; exit 2 ;;
-esac
-echo "provoked: $1"
-exit 0
+# Without "fail" it exits 0, so that only the detectors can fail the run.
+[ $# -gt 0 ] || { echo "usage: harness-detector.sh warn|kasan|leak|fail|none..."; exit 2; }
+status=0
+for d in "$@"; do
+	case $d in
+	warn)	modprobe lkdtm && echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT ;;
+	kasan)	modprobe lkdtm && echo READ_AFTER_FREE > /sys/kernel/debug/provoke-crash/DIRECT ;;
+	leak)	modprobe kmemleak-test ;;
+	fail)	status=3 ;;
+	none)	;;
+	*)	echo "unknown detector '$d'"; exit 2 ;;
+	esac
+	echo "provoked: $d"
+done
+[ $status = 0 ] || echo "about to fail deliberately"
+exit $status
