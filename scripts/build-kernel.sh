@@ -33,9 +33,19 @@ fi
 # has a new work tree with new mtimes, which would make every object
 # stale. rsync --checksum rewrites only files whose content changed, so
 # make rebuilds exactly what the series changed.
+# The first time, hard links make the copy (about 1 s, where rsync took
+# 36 s of a cold run's critical path); the files are only read from here,
+# and an rsync that later changes one writes a new file, not through the
+# link. On another file system, or if that fails, rsync copies.
 KSRC=${VFIO_DFL_KSRC:-$CACHE/ksrc}
-mkdir -p "$KSRC"
-rsync -rlc --delete --exclude=/.git "$WORKTREE/" "$KSRC/"
+if [ ! -e "$KSRC/Makefile" ] && rm -rf "$KSRC" &&
+   cp -al "$WORKTREE/." "$KSRC" 2>/dev/null && rm -rf "$KSRC/.git"; then
+	log "source copied by hard links to $KSRC"
+else
+	[ -e "$KSRC/Makefile" ] || rm -rf "$KSRC"
+	mkdir -p "$KSRC"
+	rsync -rlc --delete --exclude=/.git "$WORKTREE/" "$KSRC/"
+fi
 
 export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$KSRC CCACHE_MAXSIZE=8G \
        CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
