@@ -38,6 +38,8 @@ SPLATS = [
     r"ODEBUG: ", r"list_add corruption", r"list_del corruption",
 ]
 SPLAT_RE = re.compile("|".join(SPLATS))
+# the first line of a report (printed even past the first 20 splat lines)
+HEADLINE_RE = re.compile(r"BUG: |WARNING:|Oops|kernel BUG at|Kernel panic|UBSAN:|KFENCE: |ODEBUG: ")
 
 
 def cpio_newc(entries):
@@ -237,28 +239,35 @@ def main():
     klog = open(os.path.join(d, "kernel.log"), errors="replace").read()
     splats = [l for l in klog.splitlines() if SPLAT_RE.search(l)]
     print("vm: kernel log saved in %s" % os.path.join(d, "kernel.log"))
-    status = rc if rc is not None else 1
+    # Every reason is found on its own and printed, with the lines that
+    # show it; any reason fails the run, in this one place (the controls
+    # of scripts/check.sh rely on it).
+    reasons = []  # (reason, lines to print after it)
     if timed_out:
-        print("vm: FAIL: timeout after %ds" % a.timeout)
-        status = 124
+        reasons.append(("timeout after %ds" % a.timeout, []))
     elif rc is None:
-        print("vm: FAIL: guest ended without an exit status (crash or panic?)")
-        print("\n".join(klog.splitlines()[-40:]))
-        print(open(os.path.join(d, "qemu.out"), errors="replace").read()[-2000:])
+        reasons.append(("guest ended without an exit status (crash or panic?)",
+                        klog.splitlines()[-40:] +
+                        [open(os.path.join(d, "qemu.out"), errors="replace").read()[-2000:]]))
     if "Linux version " not in klog:
-        print("vm: FAIL: the kernel log has no boot banner ('Linux version'): "
-              "%d line(s), nothing in it can be trusted" % len(klog.splitlines()))
-        status = status or 1
+        reasons.append(("the kernel log has no boot banner ('Linux version'): "
+                        "%d line(s), nothing in it can be trusted" % len(klog.splitlines()), []))
     if rc is not None and not a.no_kmemleak and kmemleak != "0":
         if kmemleak is None or not kmemleak.isdigit():
-            print("vm: FAIL: no kmemleak result from the guest (%s)" % (kmemleak or "missing"))
+            reasons.append(("no kmemleak result from the guest (%s)" % (kmemleak or "missing"), []))
         else:
-            print("vm: FAIL: kmemleak reports %s leak(s) after the script" % kmemleak)
-        status = status or 1
+            reasons.append(("kmemleak reports %s leak(s) after the script" % kmemleak, []))
     if splats and not a.allow_splat:
-        print("vm: FAIL: kernel log shows %d splat line(s):" % len(splats))
-        for l in splats[:20]:
-            print("vm:   " + l)
+        # the first 20 splat lines, and every report's headline after them
+        shown = splats[:20] + [l for l in splats[20:] if HEADLINE_RE.search(l)]
+        reasons.append(("kernel log shows %d splat line(s):" % len(splats),
+                        ["vm:   " + l for l in shown]))
+    for reason, lines in reasons:
+        print("vm: FAIL: " + reason)
+        for l in lines:
+            print(l)
+    status = 124 if timed_out else (rc if rc is not None else 1)
+    if reasons:
         status = status or 1
     print("vm: guest exit status %s" % (rc if rc is not None else "none"))
     return status

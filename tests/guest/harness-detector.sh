@@ -17,8 +17,7 @@ for d in "$@"; do
 	fail)	status=3 ;;
 	none)	;;
 	*)	echo "unknown detector '$d'"; exit 2 ;;
-	esac
-	echo "provoked: $d"
+	esac && echo "provoked: $d" || echo "could not provoke: $d"
 done
 [ $status = 0 ] || echo "about to fail deliberately"
 exit $status
