@@ -19,7 +19,8 @@ tree_id() {
 	local idx
 	idx=$(mktemp)
 	cp "$(git -C "$WORKTREE" rev-parse --path-format=absolute --git-path index)" "$idx"
-	GIT_INDEX_FILE=$idx git -C "$WORKTREE" add -A . >/dev/null
+	# (ctime ignored: the hard links to $KSRC below change it)
+	GIT_INDEX_FILE=$idx git -c core.trustctime=false -C "$WORKTREE" add -A . >/dev/null
 	GIT_INDEX_FILE=$idx git -C "$WORKTREE" write-tree
 	rm -f "$idx"
 }
@@ -36,7 +37,10 @@ fi
 # The first time, hard links make the copy (about 1 s, where rsync took
 # 36 s of a cold run's critical path); the files are only read from here,
 # and an rsync that later changes one writes a new file, not through the
-# link. On another file system, or if that fails, rsync copies.
+# link. (An editor that writes a file in place, as vim does a file with
+# links, changes both; the next build's rsync then finds them equal and
+# make rebuilds by the new mtime.) On another file system, or if that
+# fails, rsync copies.
 KSRC=${VFIO_DFL_KSRC:-$CACHE/ksrc}
 if [ ! -e "$KSRC/Makefile" ] && rm -rf "$KSRC" &&
    cp -al "$WORKTREE/." "$KSRC" 2>/dev/null && rm -rf "$KSRC/.git"; then
@@ -44,6 +48,7 @@ if [ ! -e "$KSRC/Makefile" ] && rm -rf "$KSRC" &&
 else
 	[ -e "$KSRC/Makefile" ] || rm -rf "$KSRC"
 	mkdir -p "$KSRC"
+	rm -rf "$KSRC/.git"
 	rsync -rlc --delete --exclude=/.git "$WORKTREE/" "$KSRC/"
 fi
 

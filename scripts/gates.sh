@@ -146,17 +146,32 @@ cross_lane() {
 			result PASS "build-$arch" "$last" "W=1 ${cross}gcc: drivers/fpga/ (series tree)"
 		fi
 	done
+	return 0
 }
 
-# A link changes a file's ctime, not its content or inode: both trees
-# ignore ctime, or git would see every file as modified and refuse to
-# apply a patch ("does not match index") until it rehashed all of them.
+# A link count changes a file's ctime, not its content or inode, so each
+# tree's git replacing a file changes the ctime of the other's: both trees
+# ignore ctime, or git would see files as modified and refuse to apply a
+# patch ("does not match index", seen once) until it rehashed them. The
+# reflogs are the one thing git appends to in place: the copy has none.
 git -C "$SRC" config core.trustctime false
 FINAL=$G/final
 rm -rf "$FINAL"
-cp -al "$SRC" "$FINAL"
+if ! cp -al "$SRC" "$FINAL" 2>/dev/null; then
+	rm -rf "$FINAL"
+	cp -a "$SRC" "$FINAL"
+fi
+rm -rf "$FINAL/.git/logs"
+# The lane in a process group of its own, stopped with this script
+# whatever ends it (its verdicts would be lost, and it would race the
+# next run's rm -rf of its tree).
+set -m
 cross_lane > "$G/cross.out" 2>&1 &
 cross_pid=$!
+set +m
+trap 'kill -- -$cross_pid 2>/dev/null || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 for p in $patches; do
 	log_base=$LOGS/${p%.patch}
@@ -333,7 +348,14 @@ for p in $patches; do
 done
 
 # The cross lane's verdicts (started before the per-patch loop).
-wait "$cross_pid" || true
+cross_rc=0
+wait "$cross_pid" || cross_rc=$?
+trap - EXIT
 cat "$G/cross.out"
-grep -q '^FAIL ' "$G/cross.out" && failed=1
+if [ $cross_rc -ne 0 ]; then
+	result FAIL build-cross "$(echo "$patches" | tail -n1)" "the cross lane ended with status $cross_rc, see $G/cross.out"
+fi
+if grep -q '^FAIL ' "$G/cross.out"; then
+	failed=1
+fi
 exit $failed
