@@ -384,7 +384,7 @@ if [ $ngates -eq 0 ]; then
 		record fail "gates produced no result (see $LOGDIR/gates.log)"
 	fi
 else
-	# Every patch has a verdict for each of the three gates: a gate script
+	# Every patch has a verdict for each of the four gates: a gate script
 	# that dies half-way must not read as a shorter, green list.
 	for p in $(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series/series"); do
 		for g in build checkpatch docs kernel-doc; do
