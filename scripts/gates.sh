@@ -58,6 +58,18 @@ result() { # result STATUS GATE PATCH [detail]
 	return 0
 }
 
+# count_warnings LOG FILE...: compiler and sparse warnings and errors LOG
+# reports in the FILEs
+count_warnings() {
+	local log=$1 f n total=0
+	shift
+	for f in "$@"; do
+		n=$(grep -cE "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error)" "$log" || true)
+		total=$((total + n))
+	done
+	echo $total
+}
+
 # --- cross builds of the final tree --------------------------------------
 # Where the kernel's build bots would build it: arm64 (an unaligned 64-bit
 # access to device memory faults there) and 32-bit x86 (readq comes from
@@ -101,7 +113,7 @@ CONFIG_VFIO_DFL_KUNIT_TEST=m
 FRAG
 }
 cross_lane() {
-	local p arch cross clog XO XK ok l nwarn n f series_files
+	local p arch cross clog XO XK ok l nwarn series_files
 	local last=$(echo "$patches" | tail -n1)
 	for p in $patches; do
 		git -C "$FINAL" am -q "$SERIES_DIR/$p" >> "$LOGS/cross.am.log" 2>&1 && continue
@@ -132,11 +144,7 @@ cross_lane() {
 			"${XK[@]}" -s prepare >> "$clog" 2>&1 || ok=0
 			"${XK[@]}" W=1 drivers/fpga/ >> "$clog" 2>&1 || ok=0
 		fi
-		nwarn=0
-		for f in $series_files; do
-			n=$(grep -cE "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error)" "$clog" || true)
-			nwarn=$((nwarn + n))
-		done
+		nwarn=$(count_warnings "$clog" $series_files)
 		if [ $ok = 0 ]; then
 			result FAIL "build-$arch" "$last" "cross build failed, see $clog"
 		elif [ $nwarn -gt 0 ]; then
@@ -224,11 +232,7 @@ for p in $patches; do
 			echo "sparse unusable" >> "$log_base.build.log"
 		fi
 		# Warnings (compiler or sparse) in any file this patch touches.
-		nwarn=0
-		for f in $files; do
-			n=$(grep -cE "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error)" "$log_base.build.log" || true)
-			nwarn=$((nwarn + n))
-		done
+		nwarn=$(count_warnings "$log_base.build.log" $files)
 		if [ $ok = 0 ]; then
 			result FAIL build "$p" "build failed, see $log_base.build.log"
 		elif [ $nwarn -gt 0 ]; then
