@@ -17,8 +17,9 @@ bind_to vfio-dfl "$p14"
 eq "port feature 0x14 bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$p14)"
 cdev=$(ls /sys/bus/dfl/devices/$p14/vfio-dev)
 
-# The holder keeps the feature for 5 s after the request.
-vfio-dfl-tool hold "$p14" 0x6 120 5 > /tmp/hold.out &
+# The holder keeps the feature after the request until told to let go
+# (SIGTERM), so the checks below do not race with its release.
+vfio-dfl-tool hold "$p14" 0x6 120 120 > /tmp/hold.out &
 hold=$!
 ok "a process holds $p14" wait_for 20 grep -q '^ready' /tmp/hold.out
 dfl-fme-port release "$fme" 0 > /tmp/release.out &
@@ -34,6 +35,7 @@ ok "the feature left the bus listing at once" sh -c "! test -e /sys/bus/dfl/devi
 # holder: nobody new can open the feature, the holder's fd keeps working.
 ok "its VFIO cdev is gone at once: no new opener (/dev/vfio/devices/$cdev)" \
 	sh -c "! test -e /dev/vfio/devices/$cdev"
+kill -TERM $hold
 wait $hold
 eq "the holder released (exit 0)" 0 "$?"
 ok "register reads kept working until the release" grep -q '^read after request: 0x' /tmp/hold.out

@@ -543,7 +543,7 @@ static void irq_case(struct irqsub *q, int irqs[2], int rcpu, int icpu,
 			atomic_store(&q[j].t0, now_ns());
 			*q[j].db = p_db_value;
 			res->rung[j]++;
-			if (!eventfd_wait(q[j].done, 1000))
+			if (!eventfd_wait(q[j].done, 10000))
 				res->timeouts[j]++;
 		}
 	}

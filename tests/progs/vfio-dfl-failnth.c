@@ -195,7 +195,7 @@ static const char *usable(void)
 		snprintf(why, sizeof(why), "%" PRIu64 " pending events on arm", val);
 	else if ((e = ring(&v)))
 		snprintf(why, sizeof(why), "ring: %s", strerror(-e));
-	else if ((val = eventfd_wait(efd, 2000)) != 1)
+	else if ((val = eventfd_wait(efd, 10000)) != 1)
 		snprintf(why, sizeof(why), "%" PRIu64 " events for one doorbell", val);
 	vdev_close(&v);
 	close(efd);
@@ -308,7 +308,7 @@ static const char *one_event_on(int want)
 
 	if (ring(&cur))
 		return "ring failed";
-	poll(p, 2, 2000);
+	poll(p, 2, 10000);
 	usleep(20000);	/* room for a second, wrong event */
 	a = eventfd_wait(efd1, 0);
 	b = eventfd_wait(efd2, 0);

@@ -21,7 +21,8 @@
  *	container, VFIO_GROUP_GET_DEVICE_FD); the VFIO core must never let
  *	both hold the device, and each must win sometimes
  *
- * All end with a clean check: armed once more, N doorbells give exactly N
+ * All end with a clean check: armed once more (edges the race left pending
+ * are drained first, at most two), N doorbells give exactly N
  * events, and no interrupt of DEV is left requested after close.
  */
 #include <dirent.h>
@@ -279,8 +280,8 @@ static bool irq_left(void)
 int main(int argc, char **argv)
 {
 	pthread_t th[4];
-	int secs, fd, efd, i, n, bad = 0;
-	uint64_t got, pending;
+	int secs, fd, efd, scratch, i, n, bad = 0;
+	uint64_t got, pending, ev;
 	char path[256];
 	bool irqs;
 
@@ -331,20 +332,37 @@ clean:
 	/* Clean check: exactly one event per doorbell */
 	if (dev_fd < 0 && dev_open())
 		die("reopen %s", dev_name);
+	/*
+	 * The race can leave up to two edges of index 0 behind: one pending
+	 * in the card's MSI-X PBA (rung while the vector was masked), one in
+	 * the IRQ core (IRQS_PENDING, set when the handler ran into a
+	 * disable_irq(); the next request_irq() resends it). Both arrive
+	 * once the index is armed and unmasked, at the pace of the vCPUs:
+	 * collect them on a scratch eventfd until it stays quiet for 1 s.
+	 * Replacing the eventfd then waits for a running handler
+	 * (synchronize_irq()), so the doorbells below start from nothing.
+	 */
+	scratch = eventfd(0, EFD_NONBLOCK);
 	efd = eventfd(0, EFD_NONBLOCK);
+	if (scratch < 0 || efd < 0)
+		die("eventfd");
 	set_irq(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, 0);
-	if (set_irq(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, efd))
+	if (set_irq(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, scratch))
 		die("arm for the clean check");
-	pending = eventfd_wait(efd, 100);	/* an edge left pending by the race */
+	for (pending = 0; (ev = eventfd_wait(scratch, 1000)); )
+		pending += ev;
+	if (set_irq(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, efd))
+		die("replace the eventfd for the clean check");
+	close(scratch);
 	for (got = 0, i = 0; i < 20; i++) {
 		bar0[bell / 8] = 0;
-		got += eventfd_wait(efd, 2000);
+		got += eventfd_wait(efd, 10000);
 	}
 	usleep(50000);
 	got += eventfd_wait(efd, 0);
 	printf("# clean check: %" PRIu64 " pending on arm, 20 doorbells, %" PRIu64 " events\n",
 	       pending, got);
-	if (pending > 1 || got != 20) {
+	if (pending > 2 || got != 20) {
 		printf("# BROKEN: interrupts are no longer counted exactly\n");
 		bad = 1;
 	}

@@ -356,6 +356,7 @@ int main(int argc, char **argv)
 	       dev_name, (unsigned long long)region.size,
 	       region.flags & VFIO_REGION_INFO_FLAG_MMAP ? " (mmap)" : "",
 	       wr_off, wr_len, n, secs, seed);
+	fflush(stdout);	/* a script waits for this line: the device is open */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++)
 		if (pthread_create(&th[i], NULL, worker,

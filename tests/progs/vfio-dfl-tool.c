@@ -12,10 +12,12 @@
  *                                             (and IRQ index 0 armed, index 1
  *                                             armed and masked, if any)
  *                                             until the device is requested,
- *                                             then LINGER seconds more; with
- *                                             DOORBELL, a thread rings both
- *                                             indexes (values 0 and 1) until
- *                                             the request is seen
+ *                                             then LINGER seconds more or
+ *                                             until SIGTERM; with DOORBELL,
+ *                                             index 0 is rung once and its
+ *                                             event awaited, then a thread
+ *                                             rings both indexes (values 0
+ *                                             and 1) until the request
  *   vfio-dfl-tool pread DEV OFFSET SIZE       one pread() of SIZE bytes,
  *                                             printed as hex bytes
  *   vfio-dfl-tool pwrite DEV OFFSET HEXBYTES  one pwrite() of those bytes
@@ -127,6 +129,7 @@ static int set_mask(struct dev *d, unsigned int index)
 struct ringer {
 	struct dev *d;
 	uint64_t bell, rung;
+	uint64_t events0;	/* of the doorbell rung before the thread */
 	volatile int stop;
 };
 
@@ -193,7 +196,7 @@ int main(int argc, char **argv)
 			die("arm IRQ index %u", index);
 		for (i = 0; i < n; i++) {
 			wr64(&d, bell, index);
-			got += eventfd_wait(efd, 2000);
+			got += eventfd_wait(efd, 10000);
 		}
 		printf("IRQ index %u: %u doorbell writes, %" PRIu64 " eventfd events\n",
 		       index, n, got);
@@ -256,6 +259,16 @@ int main(int argc, char **argv)
 			if (efd1 < 0)
 				die("DOORBELL needs a feature with two interrupts");
 			r.bell = strtoull(argv[6], NULL, 0);
+			/*
+			 * One doorbell and its event before "ready": the
+			 * counts printed after the request then hold at least
+			 * one of each, however soon the request comes.
+			 */
+			wr64(&d, r.bell, 0);
+			r.rung = 1;
+			r.events0 = eventfd_wait(efd0, 10000);
+			if (!r.events0)
+				die("no event on index 0 within 10 s of its doorbell");
 			if (pthread_create(&ringer, NULL, ring, &r))
 				die("start the doorbell thread");
 		}
@@ -272,7 +285,7 @@ int main(int argc, char **argv)
 
 			r.stop = 1;
 			pthread_join(ringer, NULL);
-			e0 = eventfd_wait(efd0, 100);
+			e0 = r.events0 + eventfd_wait(efd0, 100);
 			e1 = eventfd_wait(efd1, 100);
 			printf("doorbells: %" PRIu64 " rung, %" PRIu64
 			       " events on index 0, %" PRIu64 " on masked index 1\n",
@@ -290,7 +303,7 @@ int main(int argc, char **argv)
 		printf("request received\n");
 		fflush(stdout);
 		if (linger)
-			sleep(linger);
+			sleep(linger);	/* returns early on SIGTERM */
 		printf("read after request: 0x%016" PRIx64 " (pread)", rd64(&d, off));
 		if (d.map)
 			printf(", 0x%016" PRIx64 " (mapping)",
