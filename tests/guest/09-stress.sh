@@ -74,8 +74,11 @@ eq "race 'open' for $rsecs s: cdev and group never hold $d15 together (exit 0)" 
 # unbind starts; it completes once the sweep lets go
 vfio-dfl-sweep -n -w $DFL_F15_SCRATCH:0x10 "$d15" $((rsecs < 6 ? 6 : rsecs)) 3 > /tmp/sweep.out 2>&1 &
 sweep=$!
-ok "the sweep has opened $d15" wait_for 30 grep -q '^# sweep of' /tmp/sweep.out
+wait_for 30 grep -q '^# sweep of' /tmp/sweep.out
 sleep 1
+# its header is flushed once it holds the device, its summary only at exit
+ok "the sweep holds $d15 and still runs" sh -c \
+	"grep -q '^# sweep of' /tmp/sweep.out && ! grep -q '^# calls:' /tmp/sweep.out"
 echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind &
 unbind=$!
 wait $sweep
@@ -107,8 +110,11 @@ ok "no splat from the races" no_new_splat
 # when device_del starts; the removal completes once the sweep lets go
 vfio-dfl-sweep -n -w $DFL_F15_SCRATCH:0x10 "$d15" $((rsecs < 6 ? 6 : rsecs)) 3 > /tmp/sweep.out 2>&1 &
 sweep=$!
-ok "the sweep has opened $d15" wait_for 30 grep -q '^# sweep of' /tmp/sweep.out
+wait_for 30 grep -q '^# sweep of' /tmp/sweep.out
 sleep 1
+# its header is flushed once it holds the device, its summary only at exit
+ok "the sweep holds $d15 and still runs" sh -c \
+	"grep -q '^# sweep of' /tmp/sweep.out && ! grep -q '^# calls:' /tmp/sweep.out"
 ok "QMP device_del card0 while the sweep runs" qmp '{"execute":"device_del","arguments":{"id":"card0"}}'
 wait $sweep
 rc=$?
