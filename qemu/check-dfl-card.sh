@@ -378,6 +378,78 @@ for r in 0x00 0x08 0x10 0x18 0x20 0x28 0x30 0x38 0x40 0x48 0x50 0x58; do
 	check "DBG $r: nothing counted" 0 "$(dbg $r)"
 done
 
+# FME 0x24, the VUART: header and parameters as vuart_csr.sv, then the
+# 16550 as the 8250 core's autoconfig() probes it, and its interrupt as
+# MSI-X vector 5 (MSI-X is enabled here, every vector masked: pending)
+F=$DFL_F24_OFST
+U=$DFL_F24_CSR_OFST
+ub() { qt readb $((BAR0 + U + $1)); }       # 16550 register read
+uw() { qt writeb $((BAR0 + U + $1)) "$2" >/dev/null; }
+check "F24 GUID_L" "$DFL_F24_GUID_L" "$(rq $((F + 8)))"
+check "F24 GUID_H" "$DFL_F24_GUID_H" "$(rq $((F + 0x10)))"
+check "F24 CSR_ADDR" "$DFL_F24_CSR_ADDR" "$(rq $((F + 0x18)))"
+check "F24 CSR_SIZE_GRP" "$DFL_F24_CSR_SIZE_GRP" "$(rq $((F + 0x20)))"
+o=0x28
+for v in $DFL_F24_PARAMS; do
+	check "F24 param qword $o" "$v" "$(rq $((F + o)))"
+	o=$((o + 8))
+done
+check "F24 after the params" 0 "$(rq $((F + o)))"
+check "F24 params size" "$DFL_F24_PARAMS_SIZE" $((o - 0x28))
+check "F24 scratchpad reset" 0 "$(rq $((F + DFL_F24_SCRATCHPAD)))"
+wq $((F + DFL_F24_SCRATCHPAD)) 0x0123456789abcdef
+check "F24 scratchpad R/W" 0x0123456789abcdef "$(rq $((F + DFL_F24_SCRATCHPAD)))"
+check "F24 CSR block" "$U" $((F + (DFL_F24_CSR_ADDR >> 1)))
+check "UART IIR reset" "$DFL_UART_RESET_IIR" "$(ub $DFL_UART_IIR)"
+check "UART LSR reset" "$DFL_UART_RESET_LSR" "$(ub $DFL_UART_LSR)"
+check "UART MSR reset" "$DFL_UART_RESET_MSR" "$(ub $DFL_UART_MSR)"
+check "UART MCR reset" "$DFL_UART_RESET_MCR" "$(ub $DFL_UART_MCR)"
+check "UART LCR reset" 0 "$(ub $DFL_UART_LCR)"
+check "UART SCR reset" 0 "$(ub $DFL_UART_SCR)"
+uw $DFL_UART_SCR 0x5a
+check "UART SCR R/W" 0x5a "$(ub $DFL_UART_SCR)"
+check "UART SCR lane: byte 0 only (readl)" 0x5a "$(qt readl $((BAR0 + U + DFL_UART_SCR)))"
+check "UART SCR lane byte 1 reads 0" 0 "$(qt readb $((BAR0 + U + DFL_UART_SCR + 1)))"
+qt writeb $((BAR0 + U + DFL_UART_SCR + 1)) 0x11 >/dev/null
+check "UART write off byte 0 of a lane ignored" 0x5a "$(ub $DFL_UART_SCR)"
+qt writel $((BAR0 + U + DFL_UART_SCR)) 0xffffff33 >/dev/null
+check "UART writel: the register takes byte 0" 0x33 "$(ub $DFL_UART_SCR)"
+check "UART readq at MSR: MSR in both halves" $(( (DFL_UART_RESET_MSR << 32) | DFL_UART_RESET_MSR )) \
+	"$(rq $((U + DFL_UART_MSR)))"
+check "UART lanes past SCR read 0" 0 "$(qt readl $((BAR0 + U + 0x20)))"
+# autoconfig(): IER test, MCR loopback test, FIFO detection
+uw $DFL_UART_IER 0
+check "UART IER 0" 0 "$(ub $DFL_UART_IER)"
+uw $DFL_UART_IER 0x0f
+check "UART IER 0x0f" 0x0f "$(ub $DFL_UART_IER)"
+uw $DFL_UART_IER 0
+uw $DFL_UART_MCR 0x1a                   # LOOP | OUT2 | RTS
+check "UART loopback: MSR status DCD|CTS" 0x90 $(( $(ub $DFL_UART_MSR) & 0xf0 ))
+uw $DFL_UART_MCR 0
+uw $DFL_UART_FCR 0x01
+check "UART FIFO enabled: IIR 7:6 = 11" 0xc1 "$(ub $DFL_UART_IIR)"
+# the loopback carries a byte, and the 16550's line turns into vector 5
+uw $DFL_UART_MCR 0x10                   # LOOP
+dbg_reset
+uw $DFL_UART_IER 0x01                   # RDI
+uw $DFL_UART_RBR 0x42
+check "UART loopback: LSR DR" 1 $(( $(ub $DFL_UART_LSR) & 1 ))
+check "UART RDI -> VUART edge counted" 1 "$(dbg $DFL_DBG_VUART_EDGES)"
+check "UART RDI -> vector 5 pending" $(( 1 << DFL_F24_MSIX_START )) \
+	$(( $(qt readq $PBA) & (1 << DFL_F24_MSIX_START) ))
+uw $DFL_UART_IER 0x03                   # + THRI: the line stays high
+check "UART a line that stays high sends no second edge" 1 "$(dbg $DFL_DBG_VUART_EDGES)"
+check "UART RBR: the looped byte" 0x42 "$(ub $DFL_UART_RBR)"
+check "UART IIR after the read: THRI" 0xc2 "$(ub $DFL_UART_IIR)"
+check "UART IIR read cleared THRI" 0xc1 "$(ub $DFL_UART_IIR)"
+uw $DFL_UART_RBR 0x43                   # THRI again after the byte: new edge
+check "UART new cause after the line fell: a second edge" 2 "$(dbg $DFL_DBG_VUART_EDGES)"
+uw $DFL_UART_IER 0
+ub $DFL_UART_RBR >/dev/null
+uw $DFL_UART_MCR 0
+uw $DFL_UART_FCR 0x07
+uw $DFL_UART_FCR 0
+
 # Port soft reset handshake
 C=$DFL_PORT_CTRL_OFST
 check "PORT_CTRL reset" 0 "$(rq $C)"
@@ -387,7 +459,7 @@ wq $C 0x4; check "PORT_CTRL out of reset" 0x4 "$(rq $C)"
 wq $C 0
 
 # Unimplemented space reads 0, ignores writes
-for o in 0x78 0x7900 0x7ff8 0x9000 0x3fff8 0x42000 0x60000 0x7fff8 0x1800 0x1c00; do
+for o in 0x78 0x7d00 0x7ff8 0x9000 0x3fff8 0x42000 0x60000 0x7fff8 0x1800 0x1c00; do
 	wq $o 0xffffffffffffffff
 	check "unimplemented $o" 0 "$(rq $o)"
 done
@@ -444,7 +516,7 @@ check "extra-features: BAR0 size" 0x100000 "$(bar_size 0x10)"
 cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
 cfg 0x04 0x6
 check "extra-features: 0x14 DFH without EOL" 0x3010000010000014 "$(rq 0x41000)"
-check "extra-features: FME list unchanged" 6 "$(walk 0 | wc -l)"
+check "extra-features: FME list unchanged" 7 "$(walk 0 | wc -l)"
 walked=$(walk $DFL_PORT_HDR_OFST)
 check "extra-features: port list has 1 + 3 private features" 4 "$(wc -l <<<"$walked")"
 for i in 0 1 2; do

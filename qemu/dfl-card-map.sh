@@ -10,12 +10,12 @@ DFL_CLASS=0x120000         # sysfs "class" of the PCI function
 DFL_BAR0_SIZE=0x80000      # 64-bit memory BAR: the DFL
 DFL_MSIX_BAR=2             # 64-bit memory BAR, 0x1000: MSI-X table 0x0, PBA 0x800
 DFL_MSIX_BAR_SIZE=0x1000
-DFL_MSIX_VECTORS=4         # dfl-pci allocates all of them
+DFL_MSIX_VECTORS=6         # dfl-pci allocates all of them; 4 has no feature
 DFL_DBG_BAR=4              # 64-bit memory BAR, 0x1000: BAR0 access counters
 DFL_DBG_BAR_SIZE=0x1000
 
 # -device dfl-card,msix-in-bar0=on: no BAR2 (its BAR register reads 0);
-# the MSI-X table (4 vectors) and PBA are in BAR0, inside FME feature
+# the MSI-X table (6 vectors) and PBA are in BAR0, inside FME feature
 # 0x10's region (0x1000-0x1fff), handled by QEMU's msix code.
 DFL_MSIX_IN_BAR0_TABLE=0x1800
 DFL_MSIX_IN_BAR0_PBA=0x1c00
@@ -44,10 +44,11 @@ DFL_FEATURES="
 0:0x23:0x0:0x3000:0x1000:0x3010000010000023:1:2:0x40:0x3000:0:0:0xd1f1c0de00004023:0x800000dfca4d0023:0
 0:0x31:0x0:0x4000:0x3000:0x3000000030000031:0:0:0x8,0x2ff8:0x4000:0:0:0:0:0
 0:0x30:0x0:0x7000:0x800:0x3000000008000030:0:0:0x8,0x7f8:0x7000:0:0:0:0:0
-0:0x32:0x0:0x7800:0x100:0x3000010001000032:0:0:0x8,0xf8:0x7800:0:0:0:0:0
+0:0x32:0x0:0x7800:0x100:0x3000000001000032:0:0:0x8,0xf8:0x7800:0:0:0:0:0
+0:0x24:0x0:0x7b00:0x10:0x3010010100000024:1:1::0x7900:0:0:0x9e6641a6ca26cc04:0xe1df0d4ace8e486c:5
 1:0x14:0x0:0x41802:0x20:0x3010010010000014:1:0:0x6,0x16:0x41000:3:1:0xd1f1c0de00014014:0x800000dfca4d0014:0
 "
-DFL_NR_FEATURES=7
+DFL_NR_FEATURES=8
 
 # -device dfl-card,extra-features=N (default 0, at most DFL_XF_MAX): a
 # card with many private features (make bench). Port feature 0x14 loses
@@ -134,6 +135,37 @@ DFL_F15_IRQ_STATUS=0x58                 # bit k: vector 2 + k rung; write 1 to c
 DFL_F15_MSIX_START=2
 DFL_F15_MSIX_NUM=2
 
+# FME feature 0x24: the OFS VUART as ofs-fim-common ships it (DFHv1 header
+# and parameters of rtl/csrs/vuart_csr.sv), QEMU's 16550A behind it.
+# Header registers relative to its DFH; the 16550's registers are 8-bit,
+# one per 32-bit lane from DFH + 0x200 (REG_LAYOUT width 4, shift 2); the
+# declared CSR size (0x10) covers RBR..LCR only, the registers span 0x20.
+DFL_F24_OFST=0x7900                     # the DFH (after 0x32)
+DFL_F24_CSR_OFST=0x7b00                 # CSR block = the 16550 (DFH + 0x200)
+DFL_F24_CSR_SIZE=0x10                   # declared (the RTL's value)
+DFL_F24_REG_SPAN=0x20                   # 8 registers << reg_shift 2
+DFL_F24_GUID_L=0xe1df0d4ace8e486c       # 0x08
+DFL_F24_GUID_H=0x9e6641a6ca26cc04       # 0x10: 9e6641a6-ca26-cc04-e1df-0d4ace8e486c
+DFL_F24_CSR_ADDR=0x0000000000000400     # 0x18: relative, offset 0x200 << 1
+DFL_F24_CSR_SIZE_GRP=0x0000001080000000 # 0x20: size 0x10, has params
+DFL_F24_PARAMS="0x0000001000000001 0x0000000100000005 0x0000001000000002 0x0000000002faf080 0x0000001000000003 0x0000000000000080 0x0000001100000004 0x0000000400000002"
+                                        # 0x28..0x60: MSI-X (start 5, 1), CLK_FRQ 50 MHz,
+                                        # FIFO_LEN 128, REG_LAYOUT (width 4, shift 2; EOP)
+DFL_F24_PARAMS_SIZE=64                  # bytes Linux copies (dfl_dev params)
+DFL_F24_SCRATCHPAD=0xf0                 # R/W, relative to the DFH, outside the CSR block
+DFL_F24_MSIX_START=5
+DFL_F24_MSIX_NUM=1
+DFL_F24_CLK=50000000                    # uartclk
+DFL_F24_FIFO_LEN=128
+# 16550 registers, byte offsets in the CSR block (reg << 2)
+DFL_UART_RBR=0x00 DFL_UART_IER=0x04 DFL_UART_IIR=0x08 DFL_UART_FCR=0x08
+DFL_UART_LCR=0x0c DFL_UART_MCR=0x10 DFL_UART_LSR=0x14 DFL_UART_MSR=0x18
+DFL_UART_SCR=0x1c
+# Power-on values (QEMU's serial_reset(); the IP's are not published):
+# IIR 0x01, LCR 0, MCR 0x08 (OUT2, a QEMU choice), LSR 0x60, MSR 0xb0
+DFL_UART_RESET_IIR=0x01 DFL_UART_RESET_MCR=0x08 DFL_UART_RESET_LSR=0x60
+DFL_UART_RESET_MSR=0xb0
+
 # Port feature 0x14 (DFHv1, no parameters, no irqs).  Its CSR block is
 # 2-byte but not 4-byte aligned; the five qwords covering it (BAR0
 # 0x41800-0x41827) are byte-granular R/W scratch storage, reset 0.
@@ -162,3 +194,4 @@ DFL_DBG_LAST_ADDR=0x40                  # RO: BAR0 offset of the last access
 DFL_DBG_LAST_SIZE=0x48                  # RO: its size in bytes
 DFL_DBG_LAST_WRITE=0x50                 # RO: 1 if it was a write
 DFL_DBG_CTRL=0x58                       # W: any write resets all of the above
+DFL_DBG_VUART_EDGES=0x60                # RO: rising edges of the VUART's line (MSI-X 5 sent)

@@ -12,7 +12,7 @@
  *
  *   BAR0  64-bit memory, 512 KiB: the DFL (register map: qemu/REGISTERS.md)
  *   BAR2  64-bit memory, 4 KiB:   MSI-X table at 0x0, PBA at 0x800,
- *                                  4 vectors
+ *                                  6 vectors
  *   BAR4  64-bit memory, 4 KiB:   debug counters of the BAR0 accesses
  *                                  by width
  *
@@ -28,6 +28,14 @@
  * register at +0x40, and BAR0 grows to the power of two that holds them
  * all.  They are port features because the port's DFL reaches to the
  * end of BAR0 (dfl-pci): FME features there would claim part of it.
+ *
+ * FME feature 0x24 is the OFS VUART as ofs-fim-common ships it (DFHv1,
+ * its GUID and parameters, registers at DFH + 0x200 with the declared
+ * CSR size of 0x10 that is smaller than the 0x20 the registers span):
+ * QEMU's own 16550A (hw/char/serial.c) behind a 4-byte register stride,
+ * its interrupt line turned into MSI-X vector 5 on each rising edge, as
+ * the RTL's fixed write to the ST2MM MSI-X trigger does.  The 16550's
+ * backend is the card's "chardev" property.
  *
  * No VSEC is present, so dfl-pci uses find_dfls_by_default(): an FME
  * header at BAR0 offset 0 whose FME_HDR_PORT_OFST(0) points at the port's
@@ -55,6 +63,8 @@
 #include "hw/pci/pci.h"
 #include "hw/pci/pcie.h"
 #include "hw/pci/msix.h"
+#include "hw/char/serial.h"
+#include "hw/irq.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
@@ -70,7 +80,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define DFL_CARD_MSIX_BAR       2
 #define DFL_CARD_MSIX_BAR_SIZE  (4 * KiB)
 #define DFL_CARD_MSIX_PBA       0x800
-#define DFL_CARD_MSIX_VECTORS   4
+#define DFL_CARD_MSIX_VECTORS   6   /* 0-3 test features, 5 VUART */
 #define DFL_CARD_MSIX_IN_BAR0_TABLE 0x1800  /* msix-in-bar0: in FME 0x10 */
 #define DFL_CARD_MSIX_IN_BAR0_PBA   0x1c00
 #define DFL_CARD_DBG_BAR        4
@@ -148,6 +158,36 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define P14_CSR                 0x802   /* BAR0 0x41802, 2-byte aligned */
 #define P14_CSR_SIZE            0x20
 
+/*
+ * FME 0x24, the OFS VUART: ofs-fim-common src/fpga_family/agilex/uart/
+ * (rtl/csrs/vuart_csr.sv, vuart_csr_decode.sv, vuart_top.sv, ip/uart.ip).
+ * DFHv1 header and parameters as the RTL's default values; DFH next
+ * 0x10000 as from OFS 2023.1 on (EOL here: the last of the FME list).
+ * Accesses at DFH + 0x200 and above go to the Altera 16550 IP (a 0x200
+ * byte Avalon slave, 32-bit data, registers 4 bytes apart); below, the
+ * DFH/CSR block, with a R/W scratchpad at +0xf0.
+ */
+#define VUART_OFST              0x7900  /* the DFH: after 0x32 */
+#define VUART_CSR               0x200   /* CSR_ADDR, relative */
+#define VUART_CSR_SIZE          0x10    /* declared; the registers span 0x20 */
+#define VUART_SPAN              0x200   /* the UART IP's slave */
+#define VUART_SCRATCHPAD        0xf0
+#define VUART_NEXT              0x10000
+#define VUART_VECTOR            5       /* MSI-X parameter: start 5, one */
+#define VUART_CLK_FRQ           50000000ULL     /* clk_50m */
+#define VUART_FIFO_LEN          128ULL
+#define VUART_REG_WIDTH         4ULL
+#define VUART_REG_SHIFT         2
+#define VUART_NREGS             8       /* RBR/THR .. SCR */
+#define VUART_GUID_L            0xe1df0d4ace8e486cULL
+#define VUART_GUID_H            0x9e6641a6ca26cc04ULL   /* 9e6641a6-ca26-cc04-e1df-0d4ace8e486c */
+#define DFHV1_PARAM_ID_CLK_FRQ  2ULL
+#define DFHV1_PARAM_ID_FIFO_LEN 3ULL
+#define DFHV1_PARAM_ID_REG_LAYOUT 4ULL
+/* A parameter header: next = 2 qwords (header and one data qword) */
+#define DFHV1_PARAM(id, eop)    ((id) | ((eop) ? DFHV1_PARAM_EOP : 0) | \
+                                 (2ULL << DFHV1_PARAM_NEXT_SHIFT))
+
 /* Layout of BAR0 */
 #define PORT_OFST               0x40000
 #define AFU_OFST                0x50000     /* PORT_OFST + NEXT_AFU */
@@ -175,6 +215,9 @@ typedef struct DflDfhV1 {
     /* the MSI-X parameter; msix_num 0: no parameters (HAS_PARAMS 0) */
     uint32_t msix_start;
     uint32_t msix_num;
+    /* other parameters: qwords from +0x28, used instead of MSI-X's */
+    const uint64_t *params;
+    uint32_t nparams;       /* qwords */
     /* DFL_DOORBELL: a doorbell value k < db_num rings db_vector + k */
     unsigned db;            /* index of doorbell_count[], irq_status[] */
     uint32_t db_vector;
@@ -210,7 +253,7 @@ static const DflDfhV1 f23_v1 = {
     .guid_l = F23_GUID_L, .guid_h = F23_GUID_H,
     .csr = F23_CSR, .csr_size = 0x1000, .group = 0, .instance = 0,
     .msix_start = 0, .msix_num = 2,
-    .db = 0, .db_vector = 0, .db_num = DFL_CARD_MSIX_VECTORS,
+    .db = 0, .db_vector = 0, .db_num = 4,    /* vectors 0-3 */
 };
 
 /* FME 0x15: CSR block one page at BAR0 0x8000, MSI-X vectors 2 and 3 */
@@ -225,6 +268,25 @@ static const DflDfhV1 f15_v1 = {
 static const DflDfhV1 p14_v1 = {
     .guid_l = P14_GUID_L, .guid_h = P14_GUID_H,
     .csr = P14_CSR, .csr_size = P14_CSR_SIZE, .group = 3, .instance = 1,
+};
+
+/* FME 0x24, VUART: vuart_csr.sv's DFHv1 parameters, in order */
+static const uint64_t vuart_params[] = {
+    DFHV1_PARAM(DFHV1_PARAM_ID_MSI_X, 0),
+    (1ULL << 32) | VUART_VECTOR,                /* one vector, start 5 */
+    DFHV1_PARAM(DFHV1_PARAM_ID_CLK_FRQ, 0),
+    VUART_CLK_FRQ,
+    DFHV1_PARAM(DFHV1_PARAM_ID_FIFO_LEN, 0),
+    VUART_FIFO_LEN,
+    DFHV1_PARAM(DFHV1_PARAM_ID_REG_LAYOUT, 1),
+    (VUART_REG_WIDTH << 32) | VUART_REG_SHIFT,
+};
+
+static const DflDfhV1 vuart_v1 = {
+    .guid_l = VUART_GUID_L, .guid_h = VUART_GUID_H,
+    .csr = VUART_CSR, .csr_size = VUART_CSR_SIZE, .group = 0, .instance = 0,
+    .msix_start = VUART_VECTOR, .msix_num = 1,
+    .params = vuart_params, .nparams = ARRAY_SIZE(vuart_params),
 };
 
 /*
@@ -251,8 +313,15 @@ static const DflFeature dfl_features[] = {
     { 0x07000, 0x0800, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x800, 0, 0x30),
       DFL_PRIVATE, { 0x8, 0x7f8 } },
     /* 0x100 bytes at a non page-aligned start, sharing 0x30's page */
-    { 0x07800, 0x0100, DFH(DFH_TYPE_PRIVATE, 0, DFH_EOL, 0x100, 0, 0x32),
+    { 0x07800, 0x0100, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x100, 0, 0x32),
       DFL_PRIVATE, { 0x8, 0xf8 } },
+    /*
+     * The VUART; its region here is the DFH/CSR block below the 16550
+     * (dfl_card_vuart_window() takes DFH + 0x200 to + 0x400 first)
+     */
+    { VUART_OFST, VUART_CSR, DFH(DFH_TYPE_PRIVATE, 1, DFH_EOL, VUART_NEXT, 0,
+                                 0x24),
+      DFL_PRIVATE, { VUART_SCRATCHPAD }, &vuart_v1 },
     /* Port list */
     { PORT_OFST, 0x1000, DFH(DFH_TYPE_FIU, 0, 0, 0x1000, 0, 1),
       DFL_PORT_HDR, { NO_SCRATCH } },
@@ -294,6 +363,12 @@ struct DflCardState {
     uint64_t doorbell_count[DFL_NDOORBELL];
     uint64_t irq_status[DFL_NDOORBELL];
 
+    /* FME 0x24: QEMU's 16550A; its interrupt line and the edges sent */
+    SerialState vuart;
+    qemu_irq vuart_irq;
+    int32_t vuart_level;
+    uint64_t dbg_vuart_edges;
+
     /* BAR4: BAR0 accesses by width (index log2 of the size in bytes) */
     uint64_t dbg_reads[4];
     uint64_t dbg_writes[4];
@@ -309,6 +384,7 @@ struct DflCardState {
 #define DBG_LAST_SIZE           0x48
 #define DBG_LAST_WRITE          0x50
 #define DBG_CTRL                0x58    /* any write resets the counters */
+#define DBG_VUART_EDGES         0x60    /* rising edges of the VUART's line */
 
 /*
  * The feature that the 64-bit register at 8-byte aligned BAR0 offset @reg
@@ -351,9 +427,19 @@ static bool dfl_card_dfhv1_read(const DflDfhV1 *v1, hwaddr off,
         return true;
     case DFHV1_CSR_SIZE_GRP:
         *val = ((uint64_t)v1->csr_size << 32) |
-               (v1->msix_num ? DFHV1_HAS_PARAMS : 0) |
+               (v1->msix_num || v1->nparams ? DFHV1_HAS_PARAMS : 0) |
                ((uint64_t)v1->group << DFHV1_GROUP_SHIFT) | v1->instance;
         return true;
+    }
+    if (v1->params) {
+        if (off < DFHV1_PARAM_HDR ||
+            off >= DFHV1_PARAM_HDR + v1->nparams * 8ULL) {
+            return false;
+        }
+        *val = v1->params[(off - DFHV1_PARAM_HDR) / 8];
+        return true;
+    }
+    switch (off) {
     case DFHV1_PARAM_HDR:
         if (!v1->msix_num) {
             return false;
@@ -637,13 +723,95 @@ static void dfl_card_count(DflCardState *s, hwaddr addr, unsigned size,
     s->dbg_last_write = write;
 }
 
+/*
+ * The VUART's 16550 (the Altera 16550 IP behind vuart_csr_decode.sv):
+ * DFH + 0x200 to + 0x3ff, one 8-bit register in byte 0 of each 32-bit
+ * lane (REG_LAYOUT width 4, shift 2).  Registers 0-7 are the 16550's;
+ * the lanes above SCR read 0 and ignore writes (assumption: the IP's
+ * documentation was not available).  Any read that touches a lane reads
+ * its register once, side effects included (RBR pops the FIFO, IIR
+ * clears THRI, LSR and MSR clear their error and delta bits), and
+ * returns the addressed bytes of the lane { 0, 0, 0, register }; an
+ * 8-byte read returns the lower lane's 32 bits in both halves, as the
+ * RTL duplicates the IP's 32-bit read data.  A write reaches the
+ * register only if it covers byte 0 of a lane; an 8-byte write writes
+ * the lower lane (assumption: the RTL's UPPER32 case is not modelled).
+ */
+static bool dfl_card_vuart_window(hwaddr addr)
+{
+    return addr >= VUART_OFST + VUART_CSR &&
+           addr < VUART_OFST + VUART_CSR + VUART_SPAN;
+}
+
+/* 16550 register index of the lane that holds @addr, or -1 */
+static int dfl_card_vuart_reg(hwaddr addr)
+{
+    hwaddr reg = (addr - VUART_OFST - VUART_CSR) >> VUART_REG_SHIFT;
+
+    return reg < VUART_NREGS ? reg : -1;
+}
+
+static uint64_t dfl_card_vuart_read(DflCardState *s, hwaddr addr,
+                                    unsigned size)
+{
+    int reg = dfl_card_vuart_reg(addr);
+    uint64_t lane;
+
+    if (reg < 0) {
+        return 0;
+    }
+    lane = serial_io_ops.read(&s->vuart, reg, 1) & 0xff;
+    if (size == 8) {
+        return lane | (lane << 32);
+    }
+    return (lane >> ((addr & 3) * 8)) & MAKE_64BIT_MASK(0, size * 8);
+}
+
+static void dfl_card_vuart_write(DflCardState *s, hwaddr addr,
+                                 uint64_t val, unsigned size)
+{
+    int reg = dfl_card_vuart_reg(addr);
+
+    if (reg < 0 || (addr & 3)) {
+        return;
+    }
+    serial_io_ops.write(&s->vuart, reg, val & 0xff, 1);
+}
+
+/*
+ * The VUART's interrupt line.  vuart_top.sv turns each rising edge of
+ * the 16550's INTR into one write of the constant 5 to the constant
+ * address ST2MM + 0x10 (MSIX_CTRL), which fires MSI-X vector 5 of the
+ * function: modelled as msix_notify() of that fixed vector (pending in
+ * the PBA if masked; lost if MSI-X is off, as with no ST2MM table).
+ * Nothing in it is programmable.  A line that stays high sends nothing
+ * more.
+ */
+static void dfl_card_vuart_irq(void *opaque, int n, int level)
+{
+    DflCardState *s = opaque;
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    if (level && !s->vuart_level) {
+        s->dbg_vuart_edges++;
+        if (msix_enabled(pdev)) {
+            msix_notify(pdev, VUART_VECTOR);
+        }
+    }
+    s->vuart_level = !!level;
+}
+
 static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     DflCardState *s = opaque;
     unsigned shift = (addr & 7) * 8;
-    uint64_t v = dfl_card_reg_read(s, addr & ~7ULL) >> shift;
+    uint64_t v;
 
     dfl_card_count(s, addr, size, false);
+    if (dfl_card_vuart_window(addr)) {
+        return dfl_card_vuart_read(s, addr, size);
+    }
+    v = dfl_card_reg_read(s, addr & ~7ULL) >> shift;
     return size == 8 ? v : v & ((1ULL << (size * 8)) - 1);
 }
 
@@ -655,6 +823,10 @@ static void dfl_card_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
 
     dfl_card_count(s, addr, size, true);
+    if (dfl_card_vuart_window(addr)) {
+        dfl_card_vuart_write(s, addr, val, size);
+        return;
+    }
     dfl_card_reg_write(s, addr & ~7ULL, val << shift, mask, shift);
 }
 
@@ -681,6 +853,7 @@ static void dfl_card_dbg_reset(DflCardState *s)
     s->dbg_last_addr = 0;
     s->dbg_last_size = 0;
     s->dbg_last_write = 0;
+    s->dbg_vuart_edges = 0;
 }
 
 /* BAR4: the 64-bit register at 8-byte aligned @reg */
@@ -699,6 +872,8 @@ static uint64_t dfl_card_dbg_reg(DflCardState *s, hwaddr reg)
         return s->dbg_last_size;
     case DBG_LAST_WRITE:
         return s->dbg_last_write;
+    case DBG_VUART_EDGES:
+        return s->dbg_vuart_edges;
     }
     return 0;
 }
@@ -763,6 +938,8 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
     ret = pcie_endpoint_cap_init(pdev, 0x80);
     if (ret < 0) {
         error_setg(errp, "dfl-card: PCIe capability failed: %d", ret);
+        g_free(s->xf_scratch);
+        s->xf_scratch = NULL;
         return;
     }
 
@@ -791,6 +968,20 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
         s->xf_scratch = NULL;
         return;
     }
+    s->vuart_irq = qemu_allocate_irq(dfl_card_vuart_irq, s, 0);
+    s->vuart.irq = s->vuart_irq;
+    if (!qdev_realize(DEVICE(&s->vuart), NULL, errp)) {
+        qemu_free_irq(s->vuart_irq);
+        if (s->msix_in_bar0) {
+            msix_uninit(pdev, &s->bar0, &s->bar0);
+        } else {
+            msix_uninit(pdev, &s->msix_bar, &s->msix_bar);
+        }
+        pcie_cap_exit(pdev);
+        g_free(s->xf_scratch);
+        s->xf_scratch = NULL;
+        return;
+    }
     if (!s->msix_in_bar0) {
         pci_register_bar(pdev, DFL_CARD_MSIX_BAR,
                          PCI_BASE_ADDRESS_SPACE_MEMORY |
@@ -809,6 +1000,9 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
 static void dfl_card_exit(PCIDevice *pdev)
 {
     DflCardState *s = DFL_CARD(pdev);
+
+    qdev_unrealize(DEVICE(&s->vuart));
+    qemu_free_irq(s->vuart_irq);
 
     if (s->msix_in_bar0) {
         msix_uninit(pdev, &s->bar0, &s->bar0);
@@ -829,6 +1023,11 @@ static void dfl_card_reset(DeviceState *dev)
     s->port_ctrl = 0;
     memset(s->doorbell_count, 0, sizeof(s->doorbell_count));
     memset(s->irq_status, 0, sizeof(s->irq_status));
+    /*
+     * The 16550 itself is reset by QEMU's serial core on system reset
+     * only (qemu_register_reset): a PCI function reset leaves it as it
+     * is (assumption, see qemu/REGISTERS.md).
+     */
     if (s->xf_scratch) {
         memset(s->xf_scratch, 0, s->extra_features * sizeof(uint64_t));
     }
@@ -837,8 +1036,8 @@ static void dfl_card_reset(DeviceState *dev)
 
 static const VMStateDescription vmstate_dfl_card = {
     .name = TYPE_DFL_CARD,
-    .version_id = 2,
-    .minimum_version_id = 2,
+    .version_id = 3,
+    .minimum_version_id = 3,
     .fields = (VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, DflCardState),
         VMSTATE_MSIX(parent_obj, DflCardState),
@@ -853,6 +1052,9 @@ static const VMStateDescription vmstate_dfl_card = {
         VMSTATE_UINT64(dbg_last_addr, DflCardState),
         VMSTATE_UINT64(dbg_last_size, DflCardState),
         VMSTATE_UINT64(dbg_last_write, DflCardState),
+        VMSTATE_STRUCT(vuart, DflCardState, 0, vmstate_serial, SerialState),
+        VMSTATE_INT32(vuart_level, DflCardState),
+        VMSTATE_UINT64(dbg_vuart_edges, DflCardState),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -864,6 +1066,20 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_UINT32("extra-features", DflCardState, extra_features, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
+
+/*
+ * The VUART's 16550 is a child; its properties are the card's: "chardev"
+ * (the backend), "baudbase" (default: the 50 MHz clock / 16, so that the
+ * divisor 8250_dfl programs for a speed gives that speed) and "wakeup".
+ */
+static void dfl_card_instance_init(Object *obj)
+{
+    DflCardState *s = DFL_CARD(obj);
+
+    object_initialize_child(obj, "vuart", &s->vuart, TYPE_SERIAL);
+    qdev_prop_set_uint32(DEVICE(&s->vuart), "baudbase", VUART_CLK_FRQ / 16);
+    qdev_alias_all_properties(DEVICE(&s->vuart), obj);
+}
 
 static void dfl_card_class_init(ObjectClass *klass, void *data)
 {
@@ -893,6 +1109,7 @@ static void dfl_card_register_types(void)
         .name          = TYPE_DFL_CARD,
         .parent        = TYPE_PCI_DEVICE,
         .instance_size = sizeof(DflCardState),
+        .instance_init = dfl_card_instance_init,
         .class_init    = dfl_card_class_init,
         .interfaces    = interfaces,
     };

@@ -11,6 +11,10 @@ the guest init runs after the script reports a leak or cannot run, or if
 the boot exceeds the timeout.
 Guest lines of the form @@QMP {json}@@ are executed on the QMP socket and
 the reply is written back to the guest on ttyS1 (tests/guest/lib/qmp).
+Each dfl-card's VUART (its 16550, property "chardev") is backed by a unix
+socket the harness holds: @@CHR N SEND hex@@ writes bytes into card N's
+VUART, @@CHR N RECV@@ answers with the hex of every byte card N's VUART
+sent since the last RECV (tests/guest/lib/vuart-chr).
 """
 import argparse
 import gzip
@@ -98,10 +102,80 @@ def qemu_cmdline(a, d, initrd):
     for i in range(a.root_ports):
         cmd += ["-device", "pcie-root-port,id=rp%d,chassis=%d,slot=%d,bus=pcie.0"
                 % (i + 1, i + 1, i + 1)]
-    # Cards: "-card rpN" puts a card (id cardN) on that root port.
+    # Cards: "-card rpN" puts a card (id cardN) on that root port; a
+    # dfl-card's VUART gets the socket chardev vuartN (vuart_path()).
     for i, port in enumerate(a.card):
-        cmd += ["-device", "%s,id=card%d,bus=%s" % (a.card_device, i, port)]
+        dev = "%s,id=card%d,bus=%s" % (a.card_device, i, port)
+        if is_dfl_card(a):
+            cmd += ["-chardev", "socket,id=vuart%d,path=%s,server=on,wait=off"
+                    % (i, vuart_path(d, i))]
+            dev += ",chardev=vuart%d" % i
+        cmd += ["-device", dev]
     return cmd + a.qemu_arg
+
+
+def is_dfl_card(a):
+    return a.card_device.split(",")[0] == "dfl-card"
+
+
+def vuart_path(d, i):
+    return os.path.join(d, "vuart%d.sock" % i)
+
+
+class VuartChr:
+    """The host side of the cards' VUART chardevs (QEMU is the server)."""
+
+    def __init__(self, d, n):
+        self.paths = [vuart_path(d, i) for i in range(n)]
+        self.socks = [None] * n
+        self.rx = [b""] * n
+
+    def connect(self):
+        for i, path in enumerate(self.paths):
+            if self.socks[i] is None and os.path.exists(path):
+                s = socket.socket(socket.AF_UNIX)
+                try:
+                    s.connect(path)
+                except OSError:
+                    s.close()
+                    continue
+                self.socks[i] = s
+
+    def readable(self):
+        return [s for s in self.socks if s is not None]
+
+    def drain(self, sock):
+        i = self.socks.index(sock)
+        data = sock.recv(65536)
+        if data:
+            self.rx[i] += data
+        else:
+            sock.close()
+            self.socks[i] = None
+
+    def command(self, text):
+        """'N SEND hex' or 'N RECV': the reply line for the guest."""
+        words = text.split()
+        try:
+            i = int(words[0])
+            sock = self.socks[i]
+        except (ValueError, IndexError):
+            return "ERR no card %s" % (words[0] if words else "")
+        if sock is None:
+            return "ERR vuart%d not connected" % i
+        if words[1:2] == ["SEND"] and len(words) == 3:
+            sock.sendall(bytes.fromhex(words[2]))
+            return "OK"
+        if words[1:] == ["RECV"]:
+            # what QEMU wrote before the guest asked is in the socket
+            while select.select([sock], [], [], 0.2)[0]:
+                before = len(self.rx[i])
+                self.drain(sock)
+                if self.socks[i] is None or len(self.rx[i]) == before:
+                    break
+            data, self.rx[i] = self.rx[i], b""
+            return "OK " + data.hex()
+        return "ERR bad command"
 
 
 def main():
@@ -144,7 +218,8 @@ def main():
 
     d = a.log_dir or tempfile.mkdtemp(prefix="vfio-dfl-vm.")
     os.makedirs(d, exist_ok=True)
-    for f in ("kernel.log", "ctl.sock", "qmp.sock"):
+    for f in ["kernel.log", "ctl.sock", "qmp.sock"] + \
+            ["vuart%d.sock" % i for i in range(len(a.card))]:
         try:
             os.unlink(os.path.join(d, f))
         except FileNotFoundError:
@@ -185,6 +260,7 @@ def main():
         except OSError:
             ctl = None
             time.sleep(0.1)
+    vchr = VuartChr(d, len(a.card) if is_dfl_card(a) else 0)
     qmp = None
     rc = None
     kmemleak = None
@@ -194,10 +270,16 @@ def main():
         if time.time() > deadline:
             timed_out = True
             break
-        r, _, _ = select.select([ctl], [], [], 0.5)
+        vchr.connect()
+        r, _, _ = select.select([ctl] + vchr.readable(), [], [], 0.5)
         if not r:
             if qemu.poll() is not None:
                 break
+            continue
+        for sock in r:
+            if sock is not ctl:
+                vchr.drain(sock)
+        if ctl not in r:
             continue
         data = ctl.recv(65536)
         if not data:
@@ -215,6 +297,10 @@ def main():
                 except (ValueError, OSError) as e:
                     reply = {"error": {"desc": str(e)}}
                 ctl.sendall(json.dumps(reply).encode() + b"\n")
+                continue
+            m = re.match(r"^@@CHR (.*)@@$", text)
+            if m:
+                ctl.sendall(vchr.command(m.group(1)).encode() + b"\n")
                 continue
             m = re.match(r"^@@KMEMLEAK (\S+)@@$", text)
             if m:

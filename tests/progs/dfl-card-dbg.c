@@ -6,6 +6,10 @@
  *
  *   dfl-card-dbg BDF          print "r1 R r2 R r4 R r8 R w1 W w2 W w4 W w8 W"
  *   dfl-card-dbg BDF reset    zero the counters
+ *   dfl-card-dbg BDF vuart-edges
+ *                             print the rising edges of FME 0x24's (the
+ *                             VUART's) interrupt line, each one MSI-X
+ *                             message for vector 5
  */
 #include <inttypes.h>
 #include <sys/mman.h>
@@ -14,6 +18,7 @@
 #define DBG_BAR		4
 #define DBG_SIZE	0x1000
 #define DBG_CTRL	0x58
+#define DBG_VUART_EDGES	0x60
 
 int main(int argc, char **argv)
 {
@@ -25,8 +30,10 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int fd;
 
-	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "reset")))
-		die("usage: %s BDF [reset]", argv[0]);
+	if (argc < 2 || argc > 3 ||
+	    (argc == 3 && strcmp(argv[2], "reset") &&
+	     strcmp(argv[2], "vuart-edges")))
+		die("usage: %s BDF [reset|vuart-edges]", argv[0]);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource%d",
 		 argv[1], DBG_BAR);
 	fd = open(path, O_RDWR | O_SYNC);
@@ -35,6 +42,10 @@ int main(int argc, char **argv)
 	regs = mmap(NULL, DBG_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (regs == MAP_FAILED)
 		die("mmap %s", path);
+	if (argc == 3 && !strcmp(argv[2], "vuart-edges")) {
+		printf("%" PRIu64 "\n", regs[DBG_VUART_EDGES / 8]);
+		return 0;
+	}
 	if (argc == 3) {
 		regs[DBG_CTRL / 8] = 1;
 		return 0;
