@@ -509,6 +509,17 @@ check "msix-in-bar0: READS_8 counts only BAR0 model reads" 2 "$(dbg $DFL_DBG_REA
 qemu_stop
 
 ########################################################################
+# Run 2b: csr-outside-bars=on: only 0x23's CSR_ADDR changes (absolute)
+qemu_start ",csr-outside-bars=on"
+cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
+cfg 0x04 0x6
+check "csr-outside-bars: F23 CSR_ADDR absolute" "$DFL_OUTSIDE_CSR_ADDR" "$(rq $((DFL_F23_OFST + 0x18)))"
+check "csr-outside-bars: F15 CSR_ADDR unchanged" "$DFL_F15_CSR_ADDR" "$(rq $((DFL_F15_OFST + 0x18)))"
+check "csr-outside-bars: F23 DFH unchanged" 0x3010000010000023 "$(rq $DFL_F23_OFST)"
+check "csr-outside-bars: features walked" "$DFL_NR_FEATURES" "$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } | wc -l)"
+qemu_stop
+
+########################################################################
 # Run 3: extra-features=3: the port list goes on after 0x14 with three
 # DFHv1 0x14 features (make bench uses 256); BAR0 grows to 1 MiB
 qemu_start ",extra-features=3"

@@ -17,6 +17,12 @@ DFL_DBG_BAR_SIZE=0x1000
 # -device dfl-card,msix-in-bar0=on: no BAR2 (its BAR register reads 0);
 # the MSI-X table (6 vectors) and PBA are in BAR0, inside FME feature
 # 0x10's region (0x1000-0x1fff), handled by QEMU's msix code.
+# -device dfl-card,csr-outside-bars=on: FME 0x23's DFHv1 CSR_ADDR is the
+# absolute address DFL_OUTSIDE_CSR (raw DFL_OUTSIDE_CSR_ADDR, bit 0 set),
+# outside every BAR of the function; Linux must leave the feature out.
+DFL_OUTSIDE_CSR=0xfee00000
+DFL_OUTSIDE_CSR_ADDR=0x00000000fee00001
+
 DFL_MSIX_IN_BAR0_TABLE=0x1800
 DFL_MSIX_IN_BAR0_PBA=0x1c00
 

@@ -29,6 +29,10 @@
  * all.  They are port features because the port's DFL reaches to the
  * end of BAR0 (dfl-pci): FME features there would claim part of it.
  *
+ * With the property csr-outside-bars=on, FME 0x23's DFHv1 CSR_ADDR is the
+ * absolute address 0xfee00000 (the x86 MSI window), outside every BAR of
+ * the function: a header Linux must refuse.
+ *
  * FME feature 0x24 is the OFS VUART as ofs-fim-common ships it (DFHv1,
  * its GUID and parameters, registers at DFH + 0x200 with the declared
  * CSR size of 0x10 that is smaller than the 0x20 the registers span):
@@ -187,6 +191,9 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 /* A parameter header: next = 2 qwords (header and one data qword) */
 #define DFHV1_PARAM(id, eop)    ((id) | ((eop) ? DFHV1_PARAM_EOP : 0) | \
                                  (2ULL << DFHV1_PARAM_NEXT_SHIFT))
+
+/* csr-outside-bars=on: 0x23's CSR_ADDR, absolute (bit 0), outside the BARs */
+#define OUTSIDE_CSR_ADDR        0xfee00000ULL
 
 /* Layout of BAR0 */
 #define PORT_OFST               0x40000
@@ -354,6 +361,7 @@ struct DflCardState {
 
     uint16_t device_id;
     bool msix_in_bar0;
+    bool csr_outside_bars;      /* property csr-outside-bars */
     uint32_t extra_features;    /* property extra-features */
     uint64_t *xf_scratch;       /* [extra_features], not migrated */
 
@@ -553,6 +561,9 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
             return f->dfh & ~DFH_EOL;
         }
         return f->dfh;
+    }
+    if (s->csr_outside_bars && f->v1 == &f23_v1 && off == DFHV1_CSR_ADDR) {
+        return OUTSIDE_CSR_ADDR | 1;    /* absolute */
     }
     if (f->v1 && dfl_card_dfhv1_read(f->v1, off, &val)) {
         return val;
@@ -1063,6 +1074,8 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_UINT16("device-id", DflCardState, device_id,
                        DFL_CARD_DEVICE_ID),
     DEFINE_PROP_BOOL("msix-in-bar0", DflCardState, msix_in_bar0, false),
+    DEFINE_PROP_BOOL("csr-outside-bars", DflCardState, csr_outside_bars,
+                     false),
     DEFINE_PROP_UINT32("extra-features", DflCardState, extra_features, 0),
     DEFINE_PROP_END_OF_LIST(),
 };

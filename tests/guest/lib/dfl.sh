@@ -30,6 +30,19 @@ dfl_dev_by_id() {
 	done
 }
 
+# The tty 8250_dfl made of the VUART of the card at PCI address $1, or
+# nothing. 8250_dfl leaves uart_port.dev unset: the tty's parent is the
+# serial8250 platform device, not the dfl_dev, so find it by its MMIO
+# base (a port 8250_dfl let go stays, with type 0, PORT_UNKNOWN).
+vuart_tty() {
+	local bar0 t
+	bar0=$(( $(head -n1 "/sys/bus/pci/devices/$1/resource" | cut -d' ' -f1) ))
+	for t in /sys/class/tty/ttyS*; do
+		[ $(( $(cat "$t/iomem_base") )) = $((bar0 + DFL_F24_CSR_OFST)) ] &&
+			[ "$(cat "$t/type")" != 0 ] && { basename "$t"; return; }
+	done
+}
+
 dfl_dev_count() { ls -d /sys/bus/dfl/devices/dfl_dev.* 2>/dev/null | wc -l; }
 
 # Name of the driver bound to a device path, or "none".
