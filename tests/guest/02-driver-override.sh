@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # driver_override on the dfl bus (patch "fpga: dfl: add driver_override
-# support"): sysfs semantics, binding uio_dfl to a feature outside its
-# table, "none", driverctl, a concurrency stress, and the KUnit test.
+# support"): sysfs semantics, the opt-in (a driver named by the override
+# must list the feature: uio_dfl cannot be forced onto one it does not
+# list, vfio-dfl opts in with an override_only entry), "none", driverctl,
+# a concurrency stress, and the KUnit test.
 # vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
@@ -31,17 +33,32 @@ eq "empty write clears" "(null)" "$(cat "$U/driver_override")"
 echo uio_dfl > "$U/driver_override"
 eq "writing does not bind by itself" none "$(driver_of "$U")"
 
-# Override to uio_dfl binds a feature outside its table; DFH through uio.
-echo "$unl" > /sys/bus/dfl/drivers_probe
-eq "uio_dfl binds unlisted feature 0x30 by override" uio_dfl "$(driver_of "$U")"
-uio=$(ls "$U/uio" 2>/dev/null | sed 's/^uio//')
-for f in $DFL_FEATURES; do
-	[ "$(feature_field "$f" 2)" = 0x30 ] && dfh=$(feature_field "$f" 6)
-done
-eq "uio$uio reads feature 0x30's DFH" "$dfh" "$(uio-dfh "$uio")"
+# The opt-in: uio_dfl, named by the override of a feature it does not
+# list, binds nothing; vfio-dfl (any-id override_only entry) is matched
+# and probes it (and refuses it: 0x30 is not on its allowlist).
+modprobe vfio-dfl
+echo "$unl" > /sys/bus/dfl/drivers_probe 2>/dev/null
+eq "uio_dfl cannot be forced onto unlisted feature 0x30" none "$(driver_of "$U")"
+echo "$unl" > /sys/bus/dfl/drivers/uio_dfl/bind 2>/dev/null
+eq "nor through uio_dfl's bind file" none "$(driver_of "$U")"
+dmesg_mark
+echo vfio-dfl > "$U/driver_override"
+echo "$unl" > /sys/bus/dfl/drivers_probe 2>/dev/null
+vfio_dfl_probed_unl() {
+	dmesg_new | grep -q "$unl: feature 0x30 of FIU type 0 is not on the DMA-free allowlist"
+}
+ok "vfio-dfl, which opts in, is matched and probes 0x30" vfio_dfl_probed_unl
+echo "$lst" > /sys/bus/dfl/drivers/uio_dfl/unbind
+echo vfio-dfl > "$L/driver_override"
+echo "$lst" > /sys/bus/dfl/drivers_probe
+eq "vfio-dfl binds listed feature 0x10 by override" vfio-dfl "$(driver_of "$L")"
+echo "$lst" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+echo > "$L/driver_override"
+echo "$lst" > /sys/bus/dfl/drivers_probe
+eq "cleared: 0x10 back to uio_dfl" uio_dfl "$(driver_of "$L")"
+echo uio_dfl > "$U/driver_override"
 
-# Unbind, "none": stays unbound; clearing returns to the id table (none).
-echo "$unl" > /sys/bus/dfl/drivers/uio_dfl/unbind
+# "none": stays unbound; clearing returns to the id table (none).
 echo none > "$U/driver_override"
 echo "$unl" > /sys/bus/dfl/drivers_probe 2>/dev/null
 eq "override 'none' keeps the device unbound" none "$(driver_of "$U")"
@@ -62,41 +79,47 @@ echo "$lst" > /sys/bus/dfl/drivers_probe
 eq "cleared: listed feature back to uio_dfl" uio_dfl "$(driver_of "$L")"
 
 # driverctl (Debian's) with --bus dfl.
-ok "driverctl set-override" driverctl --nosave --bus dfl set-override "$unl" uio_dfl
-eq "driverctl set-override binds uio_dfl" uio_dfl "$(driver_of "$U")"
-ok "driverctl list-overrides shows it" sh -c "driverctl --bus dfl list-overrides | grep -qx '$unl uio_dfl'"
-# 0x30 has no id-table driver: driverctl reports that nothing rebinds.
-ok "driverctl unset-override on 0x30 fails saying nothing binds it" sh -c \
-	"! driverctl --nosave --bus dfl unset-override $unl > /tmp/dc.out 2>&1 &&
+ok "driverctl set-override 0x10 vfio-dfl" driverctl --nosave --bus dfl set-override "$lst" vfio-dfl
+eq "driverctl set-override binds vfio-dfl" vfio-dfl "$(driver_of "$L")"
+ok "driverctl list-overrides shows it" sh -c "driverctl --bus dfl list-overrides | grep -qx '$lst vfio-dfl'"
+ok "driverctl unset-override on 0x10" driverctl --nosave --bus dfl unset-override "$lst"
+eq "0x10 back on uio_dfl after unset-override" uio_dfl "$(driver_of "$L")"
+ok "driverctl list-overrides no longer lists it" sh -c "! driverctl --bus dfl list-overrides 2>/dev/null | grep -q '$lst'"
+# uio_dfl does not list 0x30: driverctl reports that nothing binds it.
+ok "driverctl set-override 0x30 uio_dfl fails saying it did not bind" sh -c \
+	"! driverctl --nosave --bus dfl set-override $unl uio_dfl > /tmp/dc.out 2>&1 &&
 	 grep -q 'failed to bind device $unl' /tmp/dc.out"
-eq "after unset-override the unlisted feature is unbound" none "$(driver_of "$U")"
+eq "0x30 unbound" none "$(driver_of "$U")"
+driverctl --nosave --bus dfl unset-override "$unl" > /dev/null 2>&1
 eq "after unset-override no override" "(null)" "$(cat "$U/driver_override")"
-ok "driverctl list-overrides no longer lists it" sh -c "! driverctl --bus dfl list-overrides 2>/dev/null | grep -q '$unl'"
 # A listed feature: "none" keeps it off uio_dfl, unset returns it.
 ok "driverctl set-override none on 0x10" driverctl --nosave --bus dfl set-override "$lst" none
 eq "0x10 unbound with override none" none "$(driver_of "$L")"
 ok "driverctl unset-override on 0x10" driverctl --nosave --bus dfl unset-override "$lst"
 eq "0x10 back on uio_dfl" uio_dfl "$(driver_of "$L")"
 
-# Stress: writers race with unbind/bind; bounded iterations.
+# Stress on listed 0x10: writers race with unbind/bind; bounded.
 dmesg_mark
-for w in uio_dfl none foo; do
-	( i=0; while [ $i -lt 300 ]; do echo $w > "$U/driver_override"; i=$((i + 1)); done ) &
+for w in uio_dfl none vfio-dfl; do
+	( i=0; while [ $i -lt 300 ]; do echo $w > "$L/driver_override"; i=$((i + 1)); done ) &
 done
 ( i=0; while [ $i -lt 150 ]; do
-	echo "$unl" > /sys/bus/dfl/drivers/uio_dfl/unbind 2>/dev/null
-	echo "$unl" > /sys/bus/dfl/drivers_probe 2>/dev/null
+	[ -L "$L/driver" ] && echo "$lst" > "$L/driver/unbind" 2>/dev/null
+	echo "$lst" > /sys/bus/dfl/drivers_probe 2>/dev/null
 	i=$((i + 1)); done ) &
 wait
-final=$(cat "$U/driver_override")
-ok "final override '$final' is one that was written" sh -c "case '$final' in uio_dfl|none|foo) true;; *) false;; esac"
-echo "$unl" > /sys/bus/dfl/drivers/uio_dfl/unbind 2>/dev/null
-echo "$unl" > /sys/bus/dfl/drivers_probe 2>/dev/null
+final=$(cat "$L/driver_override")
+ok "final override '$final' is one that was written" sh -c "case '$final' in uio_dfl|none|vfio-dfl) true;; *) false;; esac"
+[ -L "$L/driver" ] && echo "$lst" > "$L/driver/unbind" 2>/dev/null
+echo "$lst" > /sys/bus/dfl/drivers_probe 2>/dev/null
 want=none
-[ "$final" = uio_dfl ] && want=uio_dfl
-eq "device ends consistent with the final override" "$want" "$(driver_of "$U")"
+[ "$final" != none ] && want=$final
+eq "device ends consistent with the final override" "$want" "$(driver_of "$L")"
 ok "no splat during the stress" no_new_splat
-echo > "$U/driver_override"
+echo > "$L/driver_override"
+[ -L "$L/driver" ] && echo "$lst" > "$L/driver/unbind" 2>/dev/null
+echo "$lst" > /sys/bus/dfl/drivers_probe 2>/dev/null
+eq "0x10 back on uio_dfl" uio_dfl "$(driver_of "$L")"
 
 kunit_results dfl-bus-test dfl_bus_match
 tap_done

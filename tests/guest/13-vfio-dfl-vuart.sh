@@ -5,7 +5,8 @@
 # capability, a region of exactly 8 << reg_shift bytes without mmap,
 # exact event counts in loopback, bytes to and from the host's chardev),
 # left dirty by a user killed with SIGKILL and found reset by the next,
-# reset by VFIO_DEVICE_RESET, and handed back to 8250_dfl working.
+# reset by VFIO_DEVICE_RESET, driven by an unprivileged user given the
+# cdev, and handed back to 8250_dfl working.
 # vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
@@ -46,6 +47,20 @@ ok "the next user finds the reset state and no stale event" vfio-vuart "$dev" cl
 diag "$(cat /tmp/tap.out)"
 ok "VFIO_DEVICE_RESET while open: reset state, no event after it" vfio-vuart "$dev" reset
 diag "$(cat /tmp/tap.out)"
+
+# Non-root, the point of a cdev over /dev/mem (OPAE issue #1561): an
+# unprivileged user given the VUART's cdev and /dev/iommu (as a udev rule
+# would) drives it end to end; without them it gets EACCES.
+grep -q '^vuser:' /etc/passwd || echo 'vuser:x:1000:1000::/tmp:/bin/sh' >> /etc/passwd
+cdev=/dev/vfio/devices/$(ls "$D/vfio-dev")
+as_user() { su -s /bin/sh vuser -c "$*"; }
+ok "without the cdev's permission: EACCES" sh -c \
+	"! su -s /bin/sh vuser -c 'vfio-vuart $dev loop 4' > /tmp/user.out 2>&1 && grep -q 'errno 13' /tmp/user.out"
+diag "$(cat /tmp/user.out)"
+chown 1000:1000 "$cdev" /dev/iommu
+ok "uid 1000 with the cdev and /dev/iommu: loopback, exact events" as_user vfio-vuart "$dev" loop 8
+diag "$(cat /tmp/tap.out)"
+chown 0:0 "$cdev" /dev/iommu
 
 # Handed back: 8250_dfl binds and the port works as on a fresh boot.
 vfio-vuart "$dev" dirty > /tmp/dirty.out 2>&1 &

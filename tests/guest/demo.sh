@@ -26,22 +26,35 @@ for g in /sys/kernel/iommu_groups/*; do
 done
 
 . /usr/bin/dfl.sh
-d=$(dfl_dev_by_id 0 0x15)
+bdf=$(dfl_card_bdf)
+d=$(dfl_dev_by_id 0 0x24)
 if [ -n "$d" ]; then
-	echo "== vfio-dfl: hand feature 0x15 ($d, HSSI subsystem, on the DMA-free allowlist) to userspace"
+	echo "== the OFS VUART (FME 0x24, $d) as the kernel drives it: 8250_dfl"
+	echo "$d bound to: $(driver_of /sys/bus/dfl/devices/$d), tty: $(vuart_tty "$bdf")"
+	echo "== vfio-dfl: hand the VUART to userspace (on the DMA-free allowlist, keyed on its GUID)"
 	modprobe vfio-dfl
 	echo "# driverctl --bus dfl set-override $d vfio-dfl"
 	driverctl --nosave --bus dfl set-override "$d" vfio-dfl
 	driverctl --bus dfl list-overrides
 	echo "cdev: /dev/vfio/devices/$(ls /sys/bus/dfl/devices/$d/vfio-dev)"
-	echo "== the DFL capability, read through the cdev + iommufd"
-	vfio-dfl-tool info "$d"
-	echo "== scratch register round trip through the cdev"
-	vfio-dfl-tool scratch "$d" 0x40 0x0123456789abcdef
-	echo "== interrupts: doorbell -> MSI-X -> vfio-dfl -> eventfd"
-	vfio-dfl-tool irq "$d" 0 0x48 3
-	vfio-dfl-tool irq "$d" 1 0x48 3
-	echo "== give it back: uio_dfl (no interrupts, page-rounded maps) takes it again"
+	echo "== its DFL capability and region, read through the cdev + iommufd"
+	vfio-vuart "$d" info
+	echo "== a line out of the UART through the cdev; the host side of the card's chardev receives:"
+	vuart-chr 0 recv > /dev/null
+	vfio-vuart "$d" send 68656c6c6f2066726f6d2076666f2d64666c0a
+	echo "host got: $(vuart-chr 0 recv | xxd -r -p)"
+	echo "== a line into the UART from the host, read on its interrupt (eventfd):"
+	vfio-vuart "$d" recv 6 "vuart-chr 0 send 686f7374210a > /dev/null"
+	echo "== MCR loopback: one interrupt, one eventfd event per byte"
+	vfio-vuart "$d" loop 8
+	u=$(dfl_dev_by_id 0 0x30)
+	echo "== an unlisted feature (FME 0x30, $u) is refused"
+	dmesg -c > /dev/null
+	driverctl --nosave --bus dfl set-override "$u" vfio-dfl 2>/dev/null
+	dmesg | grep -m1 "$u"
+	driverctl --nosave --bus dfl unset-override "$u" 2>/dev/null
+	echo "== give the VUART back: 8250_dfl takes it again, reset"
 	driverctl --nosave --bus dfl unset-override "$d"
-	echo "$d now bound to: $(driver_of /sys/bus/dfl/devices/$d)"
+	echo "$d now bound to: $(driver_of /sys/bus/dfl/devices/$d), tty: $(vuart_tty "$bdf")"
+	vuart-tty "/dev/$(vuart_tty "$bdf")" loop 8
 fi
