@@ -400,6 +400,15 @@ check "F24 scratchpad reset" 0 "$(rq $((F + DFL_F24_SCRATCHPAD)))"
 wq $((F + DFL_F24_SCRATCHPAD)) 0x0123456789abcdef
 check "F24 scratchpad R/W" 0x0123456789abcdef "$(rq $((F + DFL_F24_SCRATCHPAD)))"
 check "F24 CSR block" "$U" $((F + (DFL_F24_CSR_ADDR >> 1)))
+# every other DFL_F24_* constant the guest tests use, against the model
+set -- $DFL_F24_PARAMS
+check "F24 CSR size constant" "$DFL_F24_CSR_SIZE" $(( $(rq $((F + 0x20))) >> 32 ))
+check "F24 MSI-X start constant" "$DFL_F24_MSIX_START" $(( $(rq $((F + 0x30))) & 0xffffffff ))
+check "F24 MSI-X count constant" "$DFL_F24_MSIX_NUM" $(( $(rq $((F + 0x30))) >> 32 ))
+check "F24 CLK_FRQ constant" "$DFL_F24_CLK" "$(rq $((F + 0x40)))"
+check "F24 FIFO_LEN constant" "$DFL_F24_FIFO_LEN" "$(rq $((F + 0x50)))"
+check "F24 register span constant (8 << REG_LAYOUT shift)" "$DFL_F24_REG_SPAN" \
+	$(( 8 << ($(rq $((F + 0x60))) & 0xffffffff) ))
 check "UART IIR reset" "$DFL_UART_RESET_IIR" "$(ub $DFL_UART_IIR)"
 check "UART LSR reset" "$DFL_UART_RESET_LSR" "$(ub $DFL_UART_LSR)"
 check "UART MSR reset" "$DFL_UART_RESET_MSR" "$(ub $DFL_UART_MSR)"
