@@ -146,7 +146,10 @@ class VuartChr:
 
     def drain(self, sock):
         i = self.socks.index(sock)
-        data = sock.recv(65536)
+        try:
+            data = sock.recv(65536)
+        except OSError:     # QEMU went away (reset by peer)
+            data = b""
         if data:
             self.rx[i] += data
         else:
@@ -164,7 +167,10 @@ class VuartChr:
         if sock is None:
             return "ERR vuart%d not connected" % i
         if words[1:2] == ["SEND"] and len(words) == 3:
-            sock.sendall(bytes.fromhex(words[2]))
+            try:
+                sock.sendall(bytes.fromhex(words[2]))
+            except (OSError, ValueError) as e:
+                return "ERR vuart%d: %s" % (i, e)
             return "OK"
         if words[1:] == ["RECV"]:
             # what QEMU wrote before the guest asked is in the socket
