@@ -41,7 +41,7 @@ if [ -n "$d" ]; then
 	vfio-vuart "$d" info
 	echo "== a line out of the UART through the cdev; the host side of the card's chardev receives:"
 	vuart-chr 0 recv > /dev/null
-	vfio-vuart "$d" send 68656c6c6f2066726f6d2076666f2d64666c0a
+	vfio-vuart "$d" send 68656c6c6f2066726f6d207666696f2d64666c0a
 	echo "host got: $(vuart-chr 0 recv | xxd -r -p)"
 	echo "== a line into the UART from the host, read on its interrupt (eventfd):"
 	vfio-vuart "$d" recv 6 "vuart-chr 0 send 686f7374210a > /dev/null"
