@@ -175,8 +175,12 @@ rm -rf "$FINAL/.git/logs"
 # The lane in a process group of its own, stopped with this script
 # whatever ends it (its verdicts would be lost, and it would race the
 # next run's rm -rf of its tree).
+# The lane writes its own exit status: bash's wait can answer 127 ("not
+# a child") for a job that ended long before it is waited for, which a
+# cold run on a faster machine saw once with both cross builds passed.
+rm -f "$G/cross.rc"
 set -m
-cross_lane > "$G/cross.out" 2>&1 &
+{ cross_lane; echo $? > "$G/cross.rc"; } > "$G/cross.out" 2>&1 &
 cross_pid=$!
 set +m
 trap 'kill -- -$cross_pid 2>/dev/null || true' EXIT
@@ -354,11 +358,11 @@ for p in $patches; do
 done
 
 # The cross lane's verdicts (started before the per-patch loop).
-cross_rc=0
-wait "$cross_pid" || cross_rc=$?
+wait "$cross_pid" 2>/dev/null || true
+cross_rc=$(cat "$G/cross.rc" 2>/dev/null || echo "none (no status written)")
 trap - EXIT
 cat "$G/cross.out"
-if [ $cross_rc -ne 0 ]; then
+if [ "$cross_rc" != 0 ]; then
 	result FAIL build-cross "$(echo "$patches" | tail -n1)" "the cross lane ended with status $cross_rc, see $G/cross.out"
 fi
 if grep -q '^FAIL ' "$G/cross.out"; then
