@@ -924,6 +924,21 @@ static const MemoryRegionOps dfl_card_dbg_ops = {
     },
 };
 
+/* Undo MSI-X, the PCIe capability and extra-features (realize, exit) */
+static void dfl_card_uninit_msix(DflCardState *s)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    if (s->msix_in_bar0) {
+        msix_uninit(pdev, &s->bar0, &s->bar0);
+    } else {
+        msix_uninit(pdev, &s->msix_bar, &s->msix_bar);
+    }
+    pcie_cap_exit(pdev);
+    g_free(s->xf_scratch);
+    s->xf_scratch = NULL;
+}
+
 static void dfl_card_realize(PCIDevice *pdev, Error **errp)
 {
     DflCardState *s = DFL_CARD(pdev);
@@ -983,14 +998,7 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
     s->vuart.irq = s->vuart_irq;
     if (!qdev_realize(DEVICE(&s->vuart), NULL, errp)) {
         qemu_free_irq(s->vuart_irq);
-        if (s->msix_in_bar0) {
-            msix_uninit(pdev, &s->bar0, &s->bar0);
-        } else {
-            msix_uninit(pdev, &s->msix_bar, &s->msix_bar);
-        }
-        pcie_cap_exit(pdev);
-        g_free(s->xf_scratch);
-        s->xf_scratch = NULL;
+        dfl_card_uninit_msix(s);
         return;
     }
     if (!s->msix_in_bar0) {
@@ -1014,15 +1022,7 @@ static void dfl_card_exit(PCIDevice *pdev)
 
     qdev_unrealize(DEVICE(&s->vuart));
     qemu_free_irq(s->vuart_irq);
-
-    if (s->msix_in_bar0) {
-        msix_uninit(pdev, &s->bar0, &s->bar0);
-    } else {
-        msix_uninit(pdev, &s->msix_bar, &s->msix_bar);
-    }
-    pcie_cap_exit(pdev);
-    g_free(s->xf_scratch);
-    s->xf_scratch = NULL;
+    dfl_card_uninit_msix(s);
 }
 
 static void dfl_card_reset(DeviceState *dev)
