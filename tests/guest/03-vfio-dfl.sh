@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # vfio-dfl core: the trust model (allowlisted features through the
-# emulated IOMMU, every other feature only through the VFIO core's
-# no-IOMMU mode), the uAPI selftests on every allowlisted feature and on
-# no-IOMMU features (page-aligned, multi-page, not page aligned), access
-# widths seen by the card, module lifetime, unbind while open, KUnit.
+# emulated IOMMU, every other feature refused with -EPERM, with or
+# without the VFIO core's no-IOMMU mode), the uAPI selftests on every
+# allowlisted feature, access widths seen by the card, module lifetime,
+# unbind while open, KUnit.
 # vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
@@ -18,21 +18,36 @@ taint0=$(tainted)
 eq "the kernel starts untainted" 0 "$taint0"
 eq "VFIO's no-IOMMU mode is off" N "$(cat $NOIOMMU)"
 
-# vfio_dev_name DEV: the name of DEV's VFIO cdev (vfioN or noiommu-vfioN)
+# vfio_dev_name DEV: the name of DEV's VFIO cdev
 vfio_dev_name() { ls "/sys/bus/dfl/devices/$1/vfio-dev" 2>/dev/null | head -n1; }
 group_of() { basename "$(readlink "/sys/bus/dfl/devices/$1/iommu_group")"; }
 
-# --- off the allowlist: refused without the core's no-IOMMU mode --------
-for d in "$d30" "$d23"; do
-	id=$(cat /sys/bus/dfl/devices/$d/feature_id)
-	dmesg_mark
-	bind_to vfio-dfl "$d"
-	eq "unlisted feature $id is refused" none "$(driver_of /sys/bus/dfl/devices/$d)"
-	eq "one message names the feature and the parameter ($d)" 1 \
-		"$(dmesg_new | grep -c "$d: feature $id of FIU type 0 is not on the DMA-free allowlist and has no IOMMU isolation; it can only be bound with vfio.enable_unsafe_noiommu_mode=1: \(-EINVAL\|-22\)$")"
-	ok "probe failed with -EINVAL, the VFIO core's errno ($d)" sh -c \
-		"dmesg | grep -q '$d: probe with driver vfio-dfl failed with error -22'"
-done
+# --- off the allowlist: refused, whatever the no-IOMMU mode says ---------
+# Every unlisted feature of the card: "vendor specific" 0x23 and the
+# region shapes 0x30 (half a page), 0x31 (three pages), 0x32 (shares a
+# page), first with the core's no-IOMMU mode off, then on.
+refuse_all() {
+	for d in "$d23" "$d30" "$d31" "$d32"; do
+		id=$(cat /sys/bus/dfl/devices/$d/feature_id)
+		dmesg_mark
+		bind_to vfio-dfl "$d"
+		eq "unlisted feature $id is refused (no-IOMMU mode $1)" none \
+			"$(driver_of /sys/bus/dfl/devices/$d)"
+		eq "one message names it and where to go instead ($d, mode $1)" 1 \
+			"$(dmesg_new | grep -c "$d: feature $id of FIU type 0 is not on the DMA-free allowlist: VFIO cannot isolate its DMA from the hosting function's; pass an accelerator to userspace through its port's VF, or the whole function, with vfio-pci$")"
+		eq "and no other message about $d but the core's (mode $1)" 1 \
+			"$(dmesg_new | grep "$d: " | grep -vc "probe with driver vfio-dfl failed")"
+		ok "probe failed with -EPERM ($d, mode $1)" sh -c \
+			"dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )) | grep -q '$d: probe with driver vfio-dfl failed with error -1$'"
+		eq "no VFIO node was made for $d (mode $1)" "" "$(vfio_dev_name "$d")"
+	done
+}
+refuse_all N
+echo 1 > $NOIOMMU
+eq "VFIO's no-IOMMU mode is on" Y "$(cat $NOIOMMU)"
+refuse_all Y
+echo 0 > $NOIOMMU
+ok "no noiommu group exists" sh -c "! ls /dev/vfio | grep -q noiommu"
 eq "the refusals do not taint" "$taint0" "$(tainted)"
 
 # --- the allowlist: emulated IOMMU, no taint, every entry bound ---------
@@ -46,12 +61,12 @@ for d in "$d10" "$d15" "$p14"; do
 	ok "$d has its own IOMMU group /dev/vfio/$g, not noiommu" test -c "/dev/vfio/$g"
 done
 eq "binding allowlisted features does not taint" "$taint0" "$(tainted)"
-selftest f15 vfio_dfl_test VFIO_DFL_DEV="$d15" VFIO_DFL_NOIOMMU=0 \
+selftest f15 vfio_dfl_test VFIO_DFL_DEV="$d15" \
 	$(feature_env 0 0x15) VFIO_DFL_SCRATCH=$DFL_F15_SCRATCH \
 	VFIO_DFL_RW_BLOCK=$DFL_F15_SCRATCH:8
-selftest f10 vfio_dfl_test VFIO_DFL_DEV="$d10" VFIO_DFL_NOIOMMU=0 \
+selftest f10 vfio_dfl_test VFIO_DFL_DEV="$d10" \
 	$(feature_env 0 0x10) VFIO_DFL_SCRATCH=0x8 VFIO_DFL_RW_BLOCK=0x8:8
-selftest p14 vfio_dfl_test VFIO_DFL_DEV="$p14" VFIO_DFL_NOIOMMU=0 \
+selftest p14 vfio_dfl_test VFIO_DFL_DEV="$p14" \
 	$(feature_env 1 0x14) VFIO_DFL_SCRATCH=0x6 VFIO_DFL_RW_BLOCK=0:$DFL_P14_CSR_SIZE
 eq "still untainted after the allowlisted selftests" "$taint0" "$(tainted)"
 
@@ -72,32 +87,6 @@ eq "30 bytes at block offset 2 (BAR0 0x41804): 4+8+8+8+2" \
 eq "a 3-byte pwrite at an odd address: 1+2" \
 	"r1 0 r2 0 r4 0 r8 0 w1 1 w2 1 w4 0 w8 0" "$(card_widths pwrite "$p14" 0x1 a1b2c3)"
 eq "and it lands where it was written" "a1b2c3" "$(vfio-dfl-tool pread "$p14" 0x1 3)"
-
-# --- no-IOMMU mode: the only way to features off the allowlist ----------
-echo 1 > $NOIOMMU
-dmesg_mark
-for d in "$d23" "$d30" "$d31" "$d32"; do
-	bind_to vfio-dfl "$d"
-	eq "with no-IOMMU mode, $d ($(cat /sys/bus/dfl/devices/$d/feature_id)) binds" vfio-dfl \
-		"$(driver_of /sys/bus/dfl/devices/$d)"
-	n=$(vfio_dev_name "$d")
-	ok "$d's cdev is labelled noiommu ($n)" sh -c "echo '$n' | grep -qx 'noiommu-vfio[0-9]*'"
-	ok "$d's group is /dev/vfio/noiommu-$(group_of "$d")" test -c "/dev/vfio/noiommu-$(group_of "$d")"
-	ok "the VFIO core taints for $d" sh -c \
-		"dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )) | grep -q '$d: Adding kernel taint for vfio-noiommu'"
-done
-eq "the kernel is tainted TAINT_USER (64) by the core" 64 "$(( $(tainted) & 64 ))"
-# The legacy container offers VFIO_NOIOMMU_IOMMU only while the mode is on.
-selftest f23 vfio_dfl_test VFIO_DFL_DEV="$d23" VFIO_DFL_NOIOMMU=1 \
-	$(feature_env 0 0x23) VFIO_DFL_SCRATCH=$DFL_F23_SCRATCH \
-	VFIO_DFL_RW_BLOCK=$DFL_F23_SCRATCH:8
-selftest f30 vfio_dfl_test VFIO_DFL_DEV="$d30" VFIO_DFL_NOIOMMU=1 \
-	$(feature_env 0 0x30) VFIO_DFL_SCRATCH=0x8 VFIO_DFL_RW_BLOCK=0x8:8
-selftest f31 vfio_dfl_test VFIO_DFL_DEV="$d31" VFIO_DFL_NOIOMMU=1 \
-	$(feature_env 0 0x31) VFIO_DFL_SCRATCH=0x2ff8 VFIO_DFL_RW_BLOCK=0x2ff8:8
-selftest f32 vfio_dfl_test VFIO_DFL_DEV="$d32" VFIO_DFL_NOIOMMU=1 \
-	$(feature_env 0 0x32) VFIO_DFL_SCRATCH=0xf8 VFIO_DFL_RW_BLOCK=0xf8:8
-echo 0 > $NOIOMMU
 
 # --- module lifetime: no unload while a device is open --------------------
 vfio-dfl-tool hold "$d15" 0x40 60 > /tmp/hold.out &

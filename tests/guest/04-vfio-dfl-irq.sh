@@ -1,21 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
 # vfio-dfl feature interrupts on the card's doorbells: the interrupt
-# selftests on the allowlisted DFHv1 feature 0x15 (vectors 2 and 3) and,
-# in VFIO's no-IOMMU mode, on 0x23 (vectors 0 and 1), then open/arm/close
-# cycles checked against /proc/interrupts and kmemleak.
+# selftests on the allowlisted DFHv1 feature 0x15 (vectors 2 and 3), then
+# open/arm/close cycles checked against /proc/interrupts and kmemleak.
+# (The VUART's interrupt is tested in 13-vfio-dfl-vuart.sh.)
 # vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 
 modprobe vfio-dfl
-d15=$(dfl_dev_by_id 0 0x15) d23=$(dfl_dev_by_id 0 0x23)
+d15=$(dfl_dev_by_id 0 0x15)
 bind_to vfio-dfl "$d15"
 eq "0x15 bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d15)"
 irq_lines() { grep -c "vfio-dfl-irq" /proc/interrupts; }
 before=$(irq_lines)
 echo clear > /sys/kernel/debug/kmemleak
 dmesg_mark
-selftest irq15 vfio_dfl_irq_test VFIO_DFL_DEV="$d15" VFIO_DFL_NOIOMMU=0 \
+selftest irq15 vfio_dfl_irq_test VFIO_DFL_DEV="$d15" \
 	VFIO_DFL_NUM_IRQS=$DFL_F15_MSIX_NUM VFIO_DFL_DOORBELL=$DFL_F15_DOORBELL \
 	VFIO_DFL_DOORBELL_COUNT=$DFL_F15_DOORBELL_COUNT VFIO_DFL_CYCLES=1000
 eq "/proc/interrupts back to its starting state" "$before" "$(irq_lines)"
@@ -49,17 +49,6 @@ eq "a 4-byte write of ones to IRQ_STATUS+4 is one 4-byte access" \
 eq "it clears only bits 32..63: bit 1 stays" 2 "$(reg64 "$d15" $st)"
 vfio-dfl-tool pwrite "$d15" $st 0200 > /dev/null
 eq "a 2-byte IRQ_STATUS write of 2 clears bit 1" 0 "$(reg64 "$d15" $st)"
-
-# The same tests on a feature off the allowlist, in no-IOMMU mode.
-echo 1 > /sys/module/vfio/parameters/enable_unsafe_noiommu_mode
-bind_to vfio-dfl "$d23"
-echo 0 > /sys/module/vfio/parameters/enable_unsafe_noiommu_mode
-eq "0x23 bound to vfio-dfl (no-IOMMU)" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d23)"
-selftest irq23 vfio_dfl_irq_test VFIO_DFL_DEV="$d23" VFIO_DFL_NOIOMMU=1 \
-	VFIO_DFL_NUM_IRQS=$DFL_F23_MSIX_NUM VFIO_DFL_DOORBELL=$DFL_F23_DOORBELL \
-	VFIO_DFL_DOORBELL_COUNT=$DFL_F23_DOORBELL_COUNT VFIO_DFL_CYCLES=200
-eq "/proc/interrupts back to its starting state after 0x23" "$before" "$(irq_lines)"
-ok "no splat from the no-IOMMU interrupt tests" no_new_splat
 
 # kmemleak reports objects unreferenced for 5 s over two scans.
 sleep 6

@@ -5,8 +5,7 @@
 # request_irq), replace, disarm, last close with an interrupt armed. Each
 # failed allocation must come back as an errno (or be absorbed), leave the
 # device usable and, checked by kmemleak and the splat detector, leak and
-# splat nothing. Run on the allowlisted 0x15 (interrupts, page aligned)
-# and, in the core's no-IOMMU mode, on 0x23.
+# splat nothing. Run on the allowlisted 0x15 (interrupts, page aligned).
 # vm: --card rp1 --timeout 900
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
@@ -35,7 +34,7 @@ failnth_results() {
 }
 
 modprobe vfio-dfl
-d15=$(dfl_dev_by_id 0 0x15) d23=$(dfl_dev_by_id 0 0x23)
+d15=$(dfl_dev_by_id 0 0x15)
 bind_to vfio-dfl "$d15"
 eq "0x15 bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d15)"
 dmesg_mark
@@ -45,17 +44,6 @@ failnth_results 0x15
 eq "0x15: every sequence reported (7 results), exit 0" "7 0" "$(grep -cE '^(not )?ok ' /tmp/fn.out) $rc"
 ok "no splat from fault injection on 0x15" no_new_splat
 
-echo 1 > /sys/module/vfio/parameters/enable_unsafe_noiommu_mode
-bind_to vfio-dfl "$d23"
-eq "0x23 bound to vfio-dfl (no-IOMMU)" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d23)"
-dmesg_mark
-vfio-dfl-failnth "$d23" $DFL_F23_DOORBELL open info arm close > /tmp/fn.out 2>&1
-rc=$?
-failnth_results 0x23
-echo 0 > /sys/module/vfio/parameters/enable_unsafe_noiommu_mode
-eq "0x23: every sequence reported (4 results), exit 0" "4 0" "$(grep -cE '^(not )?ok ' /tmp/fn.out) $rc"
-ok "no splat from fault injection on 0x23" no_new_splat
 echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind
-echo "$d23" > /sys/bus/dfl/drivers/vfio-dfl/unbind
 ok "rmmod vfio_dfl after fault injection" rmmod vfio_dfl
 tap_done

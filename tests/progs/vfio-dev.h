@@ -17,7 +17,7 @@
 
 /*
  * The /dev path of the VFIO cdev of the device at SYSFS_DEV (a device
- * directory in sysfs): vfioN, or noiommu-vfioN for a no-IOMMU device.
+ * directory in sysfs): vfioN (vfio-dfl registers no no-IOMMU devices).
  * The cdev's name is written to NAME (NAME_LEN bytes) if NAME is set.
  */
 static inline int vfio_cdev_path(const char *sysfs_dev, char *path,
@@ -31,8 +31,7 @@ static inline int vfio_cdev_path(const char *sysfs_dev, char *path,
 	dir = opendir(dir_path);
 	if (!dir)
 		return -errno;
-	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4) &&
-	       strncmp(de->d_name, "noiommu-vfio", 12))
+	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4))
 		;
 	if (!de) {
 		closedir(dir);
