@@ -5,8 +5,8 @@
 # accelerator, programs the card's BARs through config space (0xcf8/0xcfc)
 # and compares BAR0 with qemu/dfl-card-map.sh, then exercises the scratch,
 # port reset, doorbell, IRQ_STATUS, MSI-X PBA and BAR4 access counter
-# registers.  A second QEMU run checks the msix-in-bar0=on variant, a
-# third the extra-features=N one.
+# registers.  Further QEMU runs check the msix-in-bar0=on, the
+# csr-outside-bars=on and the vuart-csr=0x202 variants.
 #
 #   qemu/check-dfl-card.sh [QEMU_BINARY]
 #
@@ -529,53 +529,34 @@ check "csr-outside-bars: features walked" "$DFL_NR_FEATURES" "$( { walk 0; walk 
 qemu_stop
 
 ########################################################################
-# Run 3: extra-features=3: the port list goes on after 0x14 with three
-# DFHv1 0x14 features (make bench uses 256); BAR0 grows to 1 MiB
-qemu_start ",extra-features=3"
-check "extra-features: BAR0 size" 0x100000 "$(bar_size 0x10)"
+# Run 3: vuart-csr=DFL_F24_CSR_ODD: the VUART's CSR block, and its 16550,
+# at a 2-byte (not 4-byte) aligned address: the width-test variant
+qemu_start ",vuart-csr=$DFL_F24_CSR_ODD"
 cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
 cfg 0x04 0x6
-check "extra-features: 0x14 DFH without EOL" 0x3010000010000014 "$(rq 0x41000)"
-check "extra-features: FME list unchanged" 7 "$(walk 0 | wc -l)"
-walked=$(walk $DFL_PORT_HDR_OFST)
-check "extra-features: port list has 1 + 3 private features" 4 "$(wc -l <<<"$walked")"
-for i in 0 1 2; do
-	dfho=$((DFL_XF_DFH_BASE + i * DFL_XF_DFH_STRIDE))
-	csr=$((DFL_XF_CSR_BASE + i * DFL_XF_CSR_SIZE))
-	w=$(sed -n "$((2 + i))p" <<<"$walked")
-	check "extra feature $i DFH offset" $dfho "${w%%:*}"
-	v=$(rq $dfho)
-	check "extra feature $i type, version, next, id" $((0x3010000000400000 | DFL_XF_ID)) \
-		$((v & ~(1 << 40)))
-	check "extra feature $i EOL" $((i == 2)) $(( (v >> 40) & 1 ))
-	check "extra feature $i GUID_L" $((DFL_XF_GUID_L | i)) "$(rq $((dfho + 0x8)))"
-	check "extra feature $i GUID_H" "$DFL_XF_GUID_H" "$(rq $((dfho + 0x10)))"
-	a=$(rq $((dfho + 0x18)))
-	check "extra feature $i CSR_ADDR relative" 0 $((a & 1))
-	check "extra feature $i CSR block" $csr $((dfho + (a >> 1)))
-	a=$(rq $((dfho + 0x20)))
-	check "extra feature $i CSR size, no params, group, instance" \
-		$(( (DFL_XF_CSR_SIZE << 32) | (DFL_XF_GROUP << 16) | i )) "$a"
-	check "extra feature $i scratch reset" 0 "$(rq $((csr + DFL_XF_SCRATCH)))"
-	wq $((csr + DFL_XF_SCRATCH)) $((0x1000 + i))
-done
-for i in 0 1 2; do
-	csr=$((DFL_XF_CSR_BASE + i * DFL_XF_CSR_SIZE))
-	check "extra feature $i scratch is its own" $((0x1000 + i)) "$(rq $((csr + DFL_XF_SCRATCH)))"
-	check "extra feature $i CSR +0 reads 0" 0 "$(rq $csr)"
-done
-check "after the last extra DFH: 0" 0 "$(rq $((DFL_XF_DFH_BASE + 3 * DFL_XF_DFH_STRIDE)))"
-check "after the last extra CSR block: 0" 0 "$(rq $((DFL_XF_CSR_BASE + 3 * DFL_XF_CSR_SIZE + DFL_XF_SCRATCH)))"
-check "extra-features: 0x14's storage unchanged" 0 "$(rq $DFL_P14_STORE_OFST)"
+F=$DFL_F24_OFST
+U=$((F + DFL_F24_CSR_ODD))
+check "vuart-csr: F24 CSR_ADDR" $((DFL_F24_CSR_ODD << 1)) "$(rq $((F + 0x18)))"
+check "vuart-csr: F24 DFH unchanged" 0x3010010100000024 "$(rq $F)"
+check "vuart-csr: features walked" "$DFL_NR_FEATURES" "$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } | wc -l)"
+check "vuart-csr: SCR reset" 0 "$(ub $DFL_UART_SCR)"
+uw $DFL_UART_SCR 0xa5
+check "vuart-csr: SCR R/W at CSR + 0x1c" 0xa5 "$(ub $DFL_UART_SCR)"
+check "vuart-csr: its lane, 2 + 2 bytes: low half" 0xa5 "$(qt readw $((BAR0 + U + DFL_UART_SCR)))"
+check "vuart-csr: its lane, high half reads 0" 0 "$(qt readw $((BAR0 + U + DFL_UART_SCR + 2)))"
+check "vuart-csr: the shipped offset is not the 16550 now" 0 \
+	"$(qt readb $((BAR0 + F + DFL_F24_CSR_DEFAULT + DFL_UART_SCR)))"
+check "vuart-csr: LSR at CSR + 0x14: THR empty, idle" 0x60 "$(ub $DFL_UART_LSR)"
 qemu_stop
-if "$QEMU" -machine q35 -accel qtest -qtest null -display none -nodefaults \
-	-L /usr/share/seabios -L /usr/share/qemu \
-	-device "dfl-card,extra-features=$((DFL_XF_MAX + 1))" </dev/null >"$TMP/err" 2>&1; then
-	check "extra-features above the maximum is refused" 1 0
-else
-	check "extra-features above the maximum is refused" 1 \
-		"$(grep -c "extra-features=$((DFL_XF_MAX + 1)), at most $DFL_XF_MAX" "$TMP/err")"
-fi
+for bad in 0x201 0x80 0x402; do
+	if "$QEMU" -machine q35 -accel qtest -qtest null -display none -nodefaults \
+		-L /usr/share/seabios -L /usr/share/qemu \
+		-device "dfl-card,vuart-csr=$bad" </dev/null >"$TMP/err" 2>&1; then
+		check "vuart-csr=$bad is refused" 1 0
+	else
+		check "vuart-csr=$bad is refused" 1 "$(grep -c "vuart-csr=$bad, must be even" "$TMP/err")"
+	fi
+done
 
 echo "dfl-card check: $checks checks, $fails failed"
 [ $fails -eq 0 ]

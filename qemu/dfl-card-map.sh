@@ -56,27 +56,6 @@ DFL_FEATURES="
 "
 DFL_NR_FEATURES=8
 
-# -device dfl-card,extra-features=N (default 0, at most DFL_XF_MAX): a
-# card with many private features (make bench). Port feature 0x14 loses
-# its EOL and the port list goes on with N DFHv1 features of id DFL_XF_ID
-# (FIU type 1, PORT), no parameters (no irqs), their DFHs at
-# DFL_XF_DFH_BASE + i * DFL_XF_DFH_STRIDE (0x14's next is 0x1000), the
-# last with EOL. Extra feature i: CSR block (its dfl_dev's MMIO resource,
-# one page) at DFL_XF_CSR_BASE + i * DFL_XF_CSR_SIZE, a scratch register
-# at DFL_XF_SCRATCH in it, everything else reads 0; GUID_L is
-# DFL_XF_GUID_L | i, group DFL_XF_GROUP, instance i. BAR0 grows to the
-# power of two that holds the last CSR block (N = 256: 2 MiB).
-DFL_XF_MAX=512
-DFL_XF_FIU=1
-DFL_XF_ID=0x14
-DFL_XF_DFH_BASE=0x42000
-DFL_XF_DFH_STRIDE=0x40
-DFL_XF_CSR_BASE=0x80000
-DFL_XF_CSR_SIZE=0x1000
-DFL_XF_SCRATCH=0x40
-DFL_XF_GROUP=5
-DFL_XF_GUID_L=0x800000dfca5e0000
-DFL_XF_GUID_H=0xd1f1c0de00054014
 
 # FIU headers and the AFU (owned by dfl-fme / dfl-afu, no dfl_dev).
 DFL_FME_HDR_OFST=0x0
@@ -149,6 +128,8 @@ DFL_F15_MSIX_NUM=2
 DFL_F24_OFST=0x7900                     # the DFH (after 0x32)
 DFL_F24_CSR_OFST=0x7b00                 # CSR block = the 16550 (DFH + 0x200)
 DFL_F24_CSR_SIZE=0x10                   # declared (the RTL's value)
+DFL_F24_CSR_DEFAULT=0x200               # CSR_ADDR offset as OFS ships it
+DFL_F24_CSR_ODD=0x202                   # -device dfl-card,vuart-csr=0x202: 2-byte aligned (width tests)
 DFL_F24_REG_SPAN=0x20                   # 8 registers << reg_shift 2
 DFL_F24_GUID_L=0xe1df0d4ace8e486c       # 0x08
 DFL_F24_GUID_H=0x9e6641a6ca26cc04       # 0x10: 9e6641a6-ca26-cc04-e1df-0d4ace8e486c

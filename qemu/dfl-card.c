@@ -20,14 +20,10 @@
  * at BAR0 0x1800 and the PBA at BAR0 0x1c00, inside the region of FME
  * feature 0x10 (QEMU's msix code overlays them on BAR0).
  *
- * With the property extra-features=N (default 0, at most 512) the port
- * list goes on after 0x14 with N more DFHv1 features of id 0x14 (a card
- * with many private features, for `make bench`): 0x14 loses its EOL,
- * the extra DFHs are 0x40 apart from BAR0 0x42000; extra feature i has a
- * one-page CSR block at BAR0 0x80000 + i * 0x1000 with a scratch
- * register at +0x40, and BAR0 grows to the power of two that holds them
- * all.  They are port features because the port's DFL reaches to the
- * end of BAR0 (dfl-pci): FME features there would claim part of it.
+ * With the property vuart-csr=N (default 0x200) the VUART's CSR_ADDR is
+ * N and its 16550 sits at DFH + N: an even N that is not a multiple of 4
+ * gives a CSR block that is only 2-byte aligned, for the access-width
+ * tests (a test-only variant: OFS ships 0x200).
  *
  * With the property csr-outside-bars=on, FME 0x23's DFHv1 CSR_ADDR is the
  * absolute address 0xfee00000 (the x86 MSI window), outside every BAR of
@@ -143,18 +139,6 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define DB_IRQ_STATUS           0x58
 #define DFL_NDOORBELL           2       /* features with a doorbell */
 
-/* extra-features=N: N more DFHv1 port 0x14 features after 0x14 */
-#define P14_OFST                0x41000
-#define XF_DFH_BASE             0x42000 /* 0x14's next; up to the AFU */
-#define XF_DFH_STRIDE           0x40
-#define XF_CSR_BASE             0x80000 /* CSR block of extra feature 0 */
-#define XF_CSR_SIZE             0x1000
-#define XF_SCRATCH              0x40    /* in the CSR block */
-#define XF_ID                   0x14
-#define XF_GROUP                5
-#define XF_GUID_L               0x800000dfca5e0000ULL  /* | index */
-#define XF_GUID_H               0xd1f1c0de00054014ULL
-#define XF_MAX                  512     /* DFHs below AFU_OFST */
 
 /* CSR blocks relative to their DFH (DFHv1 CSR_ADDR = value << 1) */
 #define F23_CSR                 0
@@ -172,7 +156,10 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
  * DFH/CSR block, with a R/W scratchpad at +0xf0.
  */
 #define VUART_OFST              0x7900  /* the DFH: after 0x32 */
-#define VUART_CSR               0x200   /* CSR_ADDR, relative */
+#define VUART_CSR               0x200   /* CSR_ADDR, relative (default) */
+#define VUART_CSR_MIN           0x100   /* vuart-csr: above the scratchpad */
+#define VUART_CSR_MAX           0x400   /* vuart-csr: the IP's slave ends
+                                         * before 0x15's CSR block */
 #define VUART_CSR_SIZE          0x10    /* declared; the registers span 0x20 */
 #define VUART_SPAN              0x200   /* the UART IP's slave */
 #define VUART_SCRATCHPAD        0xf0
@@ -324,7 +311,7 @@ static const DflFeature dfl_features[] = {
       DFL_PRIVATE, { 0x8, 0xf8 } },
     /*
      * The VUART; its region here is the DFH/CSR block below the 16550
-     * (dfl_card_vuart_window() takes DFH + 0x200 to + 0x400 first)
+     * (dfl_card_vuart_window() takes the 16550's 0x200 bytes first)
      */
     { VUART_OFST, VUART_CSR, DFH(DFH_TYPE_PRIVATE, 1, DFH_EOL, VUART_NEXT, 0,
                                  0x24),
@@ -362,8 +349,7 @@ struct DflCardState {
     uint16_t device_id;
     bool msix_in_bar0;
     bool csr_outside_bars;      /* property csr-outside-bars */
-    uint32_t extra_features;    /* property extra-features */
-    uint64_t *xf_scratch;       /* [extra_features], not migrated */
+    uint32_t vuart_csr;         /* property vuart-csr */
 
     uint64_t scratch[DFL_NFEATURES][DFL_NSCRATCH];
     uint64_t fme_port_acc;      /* FME_PORT_OFST_ACC_CTRL of port 0 */
@@ -478,62 +464,6 @@ static int dfl_card_scratch(const DflFeature *f, hwaddr off)
     return -1;
 }
 
-/* BAR0 offset of the DFH of extra feature @i */
-static hwaddr dfl_card_xf_dfh(unsigned i)
-{
-    return XF_DFH_BASE + (hwaddr)i * XF_DFH_STRIDE;
-}
-
-/*
- * The extra feature whose DFH (its 0x40 bytes) or CSR block holds the
- * 8-byte aligned @reg: its index, *csr = true for the CSR block, *off =
- * @reg - the DFH's or the block's offset.  -1 if none.
- */
-static int dfl_card_xf_find(DflCardState *s, hwaddr reg, bool *csr,
-                            hwaddr *off)
-{
-    uint32_t n = s->extra_features;
-
-    if (!n) {
-        return -1;
-    }
-    if (reg >= XF_CSR_BASE && reg < XF_CSR_BASE + (hwaddr)n * XF_CSR_SIZE) {
-        *csr = true;
-        *off = (reg - XF_CSR_BASE) % XF_CSR_SIZE;
-        return (reg - XF_CSR_BASE) / XF_CSR_SIZE;
-    }
-    *csr = false;
-    if (reg >= XF_DFH_BASE && reg < XF_DFH_BASE + (hwaddr)n * XF_DFH_STRIDE) {
-        *off = (reg - XF_DFH_BASE) % XF_DFH_STRIDE;
-        return (reg - XF_DFH_BASE) / XF_DFH_STRIDE;
-    }
-    return -1;
-}
-
-/* DFHv1 header register @off of extra feature @i (no parameters) */
-static uint64_t dfl_card_xf_header(DflCardState *s, unsigned i, hwaddr off)
-{
-    bool last = i == s->extra_features - 1;
-    hwaddr dfh = dfl_card_xf_dfh(i);
-
-    switch (off) {
-    case 0:
-        return DFH(DFH_TYPE_PRIVATE, 1, last ? DFH_EOL : 0, XF_DFH_STRIDE, 0,
-                   XF_ID);
-    case GUID_L:
-        return XF_GUID_L | i;
-    case GUID_H:
-        return XF_GUID_H;
-    case DFHV1_CSR_ADDR:
-        /* relative to the DFH */
-        return (uint64_t)(XF_CSR_BASE + (hwaddr)i * XF_CSR_SIZE - dfh) << 1;
-    case DFHV1_CSR_SIZE_GRP:
-        return ((uint64_t)XF_CSR_SIZE << 32) |
-               ((uint64_t)XF_GROUP << DFHV1_GROUP_SHIFT) | i;
-    }
-    return 0;
-}
-
 /* Value of the 64-bit register at 8-byte aligned BAR0 offset @reg. */
 static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
 {
@@ -541,29 +471,20 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     unsigned idx;
     hwaddr off;
     uint64_t val;
-    bool csr;
     int j;
 
-    j = dfl_card_xf_find(s, reg, &csr, &off);
-    if (j >= 0) {
-        if (!csr) {
-            return dfl_card_xf_header(s, j, off);
-        }
-        return off == XF_SCRATCH ? s->xf_scratch[j] : 0;
-    }
     f = dfl_card_find(reg, &idx, &off);
     if (!f) {
         return 0;
     }
     if (off == 0) {
-        /* extra features go on after 0x14 (next 0x1000: XF_DFH_BASE) */
-        if (s->extra_features && f->offset == P14_OFST) {
-            return f->dfh & ~DFH_EOL;
-        }
         return f->dfh;
     }
     if (s->csr_outside_bars && f->v1 == &f23_v1 && off == DFHV1_CSR_ADDR) {
         return OUTSIDE_CSR_ADDR | 1;    /* absolute */
+    }
+    if (f->v1 == &vuart_v1 && off == DFHV1_CSR_ADDR) {
+        return (uint64_t)s->vuart_csr << 1;     /* property vuart-csr */
     }
     if (f->v1 && dfl_card_dfhv1_read(f->v1, off, &val)) {
         return val;
@@ -669,16 +590,8 @@ static void dfl_card_reg_write(DflCardState *s, hwaddr reg, uint64_t val,
     const DflFeature *f;
     unsigned idx;
     hwaddr off;
-    bool csr;
     int j;
 
-    j = dfl_card_xf_find(s, reg, &csr, &off);
-    if (j >= 0) {
-        if (csr && off == XF_SCRATCH) {
-            s->xf_scratch[j] = (s->xf_scratch[j] & ~mask) | (val & mask);
-        }
-        return;
-    }
     f = dfl_card_find(reg, &idx, &off);
     if (!f) {
         return;
@@ -736,8 +649,9 @@ static void dfl_card_count(DflCardState *s, hwaddr addr, unsigned size,
 
 /*
  * The VUART's 16550 (the Altera 16550 IP behind vuart_csr_decode.sv):
- * DFH + 0x200 to + 0x3ff, one 8-bit register in byte 0 of each 32-bit
- * lane (REG_LAYOUT width 4, shift 2).  Registers 0-7 are the 16550's;
+ * DFH + vuart-csr (0x200 as OFS ships it) and the 0x200 bytes after, one
+ * 8-bit register in byte 0 of each 32-bit lane (REG_LAYOUT width 4,
+ * shift 2), lanes counted from the CSR block.  Registers 0-7 are the 16550's;
  * the lanes above SCR read 0 and ignore writes (assumption: the IP's
  * documentation was not available).  Any read that touches a lane reads
  * its register once, side effects included (RBR pops the FIFO, IIR
@@ -748,24 +662,30 @@ static void dfl_card_count(DflCardState *s, hwaddr addr, unsigned size,
  * register only if it covers byte 0 of a lane; an 8-byte write writes
  * the lower lane (assumption: the RTL's UPPER32 case is not modelled).
  */
-static bool dfl_card_vuart_window(hwaddr addr)
+static bool dfl_card_vuart_window(DflCardState *s, hwaddr addr)
 {
-    return addr >= VUART_OFST + VUART_CSR &&
-           addr < VUART_OFST + VUART_CSR + VUART_SPAN;
+    return addr >= VUART_OFST + s->vuart_csr &&
+           addr < VUART_OFST + s->vuart_csr + VUART_SPAN;
 }
 
 /* 16550 register index of the lane that holds @addr, or -1 */
-static int dfl_card_vuart_reg(hwaddr addr)
+static int dfl_card_vuart_reg(DflCardState *s, hwaddr addr)
 {
-    hwaddr reg = (addr - VUART_OFST - VUART_CSR) >> VUART_REG_SHIFT;
+    hwaddr reg = (addr - VUART_OFST - s->vuart_csr) >> VUART_REG_SHIFT;
 
     return reg < VUART_NREGS ? reg : -1;
+}
+
+/* Offset of @addr in its 32-bit lane of the 16550 */
+static unsigned dfl_card_vuart_lane_off(DflCardState *s, hwaddr addr)
+{
+    return (addr - VUART_OFST - s->vuart_csr) & 3;
 }
 
 static uint64_t dfl_card_vuart_read(DflCardState *s, hwaddr addr,
                                     unsigned size)
 {
-    int reg = dfl_card_vuart_reg(addr);
+    int reg = dfl_card_vuart_reg(s, addr);
     uint64_t lane;
 
     if (reg < 0) {
@@ -775,15 +695,16 @@ static uint64_t dfl_card_vuart_read(DflCardState *s, hwaddr addr,
     if (size == 8) {
         return lane | (lane << 32);
     }
-    return (lane >> ((addr & 3) * 8)) & MAKE_64BIT_MASK(0, size * 8);
+    return (lane >> (dfl_card_vuart_lane_off(s, addr) * 8)) &
+           MAKE_64BIT_MASK(0, size * 8);
 }
 
 static void dfl_card_vuart_write(DflCardState *s, hwaddr addr,
                                  uint64_t val, unsigned size)
 {
-    int reg = dfl_card_vuart_reg(addr);
+    int reg = dfl_card_vuart_reg(s, addr);
 
-    if (reg < 0 || (addr & 3)) {
+    if (reg < 0 || dfl_card_vuart_lane_off(s, addr)) {
         return;
     }
     serial_io_ops.write(&s->vuart, reg, val & 0xff, 1);
@@ -819,7 +740,7 @@ static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
     uint64_t v;
 
     dfl_card_count(s, addr, size, false);
-    if (dfl_card_vuart_window(addr)) {
+    if (dfl_card_vuart_window(s, addr)) {
         return dfl_card_vuart_read(s, addr, size);
     }
     v = dfl_card_reg_read(s, addr & ~7ULL) >> shift;
@@ -834,7 +755,7 @@ static void dfl_card_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
 
     dfl_card_count(s, addr, size, true);
-    if (dfl_card_vuart_window(addr)) {
+    if (dfl_card_vuart_window(s, addr)) {
         dfl_card_vuart_write(s, addr, val, size);
         return;
     }
@@ -924,7 +845,7 @@ static const MemoryRegionOps dfl_card_dbg_ops = {
     },
 };
 
-/* Undo MSI-X, the PCIe capability and extra-features (realize, exit) */
+/* Undo MSI-X and the PCIe capability (realize, exit) */
 static void dfl_card_uninit_msix(DflCardState *s)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
@@ -935,42 +856,32 @@ static void dfl_card_uninit_msix(DflCardState *s)
         msix_uninit(pdev, &s->msix_bar, &s->msix_bar);
     }
     pcie_cap_exit(pdev);
-    g_free(s->xf_scratch);
-    s->xf_scratch = NULL;
 }
 
 static void dfl_card_realize(PCIDevice *pdev, Error **errp)
 {
     DflCardState *s = DFL_CARD(pdev);
     uint8_t *pci_conf = pdev->config;
-    uint64_t bar0_size;
     unsigned i;
     int ret;
 
     pci_set_word(pci_conf + PCI_DEVICE_ID, s->device_id);
 
-    if (s->extra_features > XF_MAX) {
-        error_setg(errp, "dfl-card: extra-features=%u, at most %u",
-                   s->extra_features, XF_MAX);
+    if (s->vuart_csr < VUART_CSR_MIN || s->vuart_csr > VUART_CSR_MAX ||
+        (s->vuart_csr & 1)) {
+        error_setg(errp, "dfl-card: vuart-csr=%#x, must be even and in "
+                   "[%#x, %#x]", s->vuart_csr, VUART_CSR_MIN, VUART_CSR_MAX);
         return;
-    }
-    bar0_size = DFL_CARD_BAR0_SIZE;
-    if (s->extra_features) {
-        bar0_size = pow2ceil(XF_CSR_BASE +
-                             (uint64_t)s->extra_features * XF_CSR_SIZE);
-        s->xf_scratch = g_new0(uint64_t, s->extra_features);
     }
 
     ret = pcie_endpoint_cap_init(pdev, 0x80);
     if (ret < 0) {
         error_setg(errp, "dfl-card: PCIe capability failed: %d", ret);
-        g_free(s->xf_scratch);
-        s->xf_scratch = NULL;
         return;
     }
 
     memory_region_init_io(&s->bar0, OBJECT(s), &dfl_card_mmio_ops, s,
-                          "dfl-card-dfl", bar0_size);
+                          "dfl-card-dfl", DFL_CARD_BAR0_SIZE);
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
 
@@ -990,8 +901,6 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
     }
     if (ret) {
         pcie_cap_exit(pdev);
-        g_free(s->xf_scratch);
-        s->xf_scratch = NULL;
         return;
     }
     s->vuart_irq = qemu_allocate_irq(dfl_card_vuart_irq, s, 0);
@@ -1039,9 +948,6 @@ static void dfl_card_reset(DeviceState *dev)
      * only (qemu_register_reset): a PCI function reset leaves it as it
      * is (assumption, see qemu/REGISTERS.md).
      */
-    if (s->xf_scratch) {
-        memset(s->xf_scratch, 0, s->extra_features * sizeof(uint64_t));
-    }
     dfl_card_dbg_reset(s);
 }
 
@@ -1076,7 +982,7 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_BOOL("msix-in-bar0", DflCardState, msix_in_bar0, false),
     DEFINE_PROP_BOOL("csr-outside-bars", DflCardState, csr_outside_bars,
                      false),
-    DEFINE_PROP_UINT32("extra-features", DflCardState, extra_features, 0),
+    DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr, VUART_CSR),
     DEFINE_PROP_END_OF_LIST(),
 };
 

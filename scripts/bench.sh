@@ -15,8 +15,8 @@
 #                         tests/progs/vfio-dfl-bench.c), the VM logs and
 #                         the results: results.json (the last run) and
 #                         results-<UTC time>.json, results.md (the table)
-# then boots one VM with two cards (card A, extra-features=256, under
-# dfl-pci; card B whole to vfio-pci) and runs tests/guest/11-bench-smoke.sh
+# then boots one VM with two cards (card A on rp1 under dfl-pci; card B
+# on rp2 whole to vfio-pci) and runs tests/guest/11-bench-smoke.sh
 # with "full" (make check runs the same script on the test kernel with
 # few iterations). Prints the markdown table on stdout.
 # VM_TIMEOUT (default 3600) bounds the boot; BENCH_ARGS adds arguments
@@ -106,7 +106,7 @@ rc=0
 # the tick (HZ=250: a median of 2.8 ms seen). HLT idle gets the IPI.
 "$TOP/scripts/vm.py" --qemu "$QEMU" --kernel "$KB/bzImage" --initrd "$B/initramfs.cpio.gz" \
 	--append "${BENCH_APPEND-idle=halt}" --no-kmemleak --timeout "${VM_TIMEOUT:-3600}" --log-dir "$B/vm" \
-	--card rp2 --qemu-arg=-device --qemu-arg=dfl-card,id=carda,bus=rp1,extra-features=256 \
+	--card rp1 --card rp2 \
 	"$TOP/tests/guest/11-bench-smoke.sh" $mode ${BENCH_ARGS:-} > "$B/vm.log" 2>&1 || rc=$?
 log "VM run took $(( $(date +%s) - t ))s, exit status $rc (log: $B/vm.log)"
 grep -E '^(not ok|vm: FAIL)' "$B/vm.log" >&2 || true

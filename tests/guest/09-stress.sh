@@ -6,10 +6,12 @@
 #
 # 1. A random sweep of the vfio-dfl uAPI (tests/progs/vfio-dfl-sweep.c)
 #    from three threads: on the allowlisted 0x15 (page aligned,
-#    interrupts; writes to its scratch and doorbell registers) and on port
-#    0x14 (2-byte aligned CSR block, not mappable; writes anywhere in its
-#    R/W block). It checks the invariants every VFIO driver keeps and
-#    prints calls made, calls per second and an errno histogram.
+#    interrupts; writes to its scratch and doorbell registers) and on the
+#    VUART, FME 0x24 (0x20 bytes, not page aligned, not mappable, one
+#    interrupt, a reset on every open; reads everywhere, 16550 side
+#    effects included, writes to its SCR lane only). It checks the
+#    invariants every VFIO driver keeps and prints calls made, calls per
+#    second and an errno histogram.
 # 2. Races (tests/progs/vfio-dfl-race.c), each for a bounded time and
 #    ending with a clean check (exact event counts, nothing left
 #    requested, the device still binds and works):
@@ -31,15 +33,15 @@ rsecs=$(( secs / 3 ))
 [ $rsecs -gt 0 ] || rsecs=1
 modprobe vfio-dfl
 bdf=$(dfl_card_bdf)
-d15=$(dfl_dev_by_id 0 0x15) p14=$(dfl_dev_by_id 1 0x14)
+d15=$(dfl_dev_by_id 0 0x15) vu=$(dfl_dev_by_id 0 0x24)
 bind_to vfio-dfl "$d15"
-bind_to vfio-dfl "$p14"
-eq "0x15 and port 0x14 bound to vfio-dfl" "vfio-dfl vfio-dfl" \
-	"$(driver_of /sys/bus/dfl/devices/$d15) $(driver_of /sys/bus/dfl/devices/$p14)"
+bind_to vfio-dfl "$vu"
+eq "0x15 and the VUART bound to vfio-dfl" "vfio-dfl vfio-dfl" \
+	"$(driver_of /sys/bus/dfl/devices/$d15) $(driver_of /sys/bus/dfl/devices/$vu)"
 irq_lines() { grep -c "vfio-dfl-irq" /proc/interrupts; }
 before=$(irq_lines)
 dmesg_mark
-for f in "$d15 -w $DFL_F15_SCRATCH:0x10" "$p14 -w 0:$DFL_P14_CSR_SIZE"; do
+for f in "$d15 -w $DFL_F15_SCRATCH:0x10" "$vu -w $DFL_UART_SCR:4"; do
 	set -- $f
 	dev=$1
 	shift
@@ -51,7 +53,7 @@ for f in "$d15 -w $DFL_F15_SCRATCH:0x10" "$p14 -w 0:$DFL_P14_CSR_SIZE"; do
 done
 eq "/proc/interrupts back to its starting state" "$before" "$(irq_lines)"
 ok "no splat from the sweeps" no_new_splat
-echo "$p14" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+echo "$vu" > /sys/bus/dfl/drivers/vfio-dfl/unbind
 
 bell=$(( DFL_F15_CSR_OFST + DFL_F15_DOORBELL ))
 dmesg_mark

@@ -6,8 +6,10 @@
 # exact event counts in loopback, bytes to and from the host's chardev),
 # left dirty by a user killed with SIGKILL and found reset by the next,
 # reset by VFIO_DEVICE_RESET, driven by an unprivileged user given the
-# cdev, and handed back to 8250_dfl working.
-# vm: --card rp1
+# cdev, and handed back to 8250_dfl working. A second card (rp2,
+# vuart-csr=0x202) puts its VUART's CSR block at a 2-byte aligned address:
+# every access width vfio-dfl makes there, counted by the card.
+# vm: --card rp1 --qemu-arg=-device --qemu-arg=dfl-card,id=cardw,bus=rp2,vuart-csr=0x202
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 
@@ -61,6 +63,39 @@ chown 1000:1000 "$cdev" /dev/iommu
 ok "uid 1000 with the cdev and /dev/iommu: loopback, exact events" as_user vfio-vuart "$dev" loop 8
 diag "$(cat /tmp/tap.out)"
 chown 0:0 "$cdev" /dev/iommu
+
+# Access widths at a 2-byte aligned CSR block (the second card, BAR0
+# 0x7b02): vfio-dfl never makes a misaligned access, and uses the widest
+# aligned one. The 16550's lanes count from the block: SCR at +0x1c.
+wbdf=
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = "$DFL_VENDOR" ] && [ "$(cat "$d/device")" = "$DFL_DEVICE" ] &&
+		[ "${d##*/}" != "$bdf" ] && wbdf=${d##*/}
+done
+wdev=$(dfl_dev_by_id 0 0x24 "$wbdf")
+W=/sys/bus/dfl/devices/$wdev
+ok "the width card ($wbdf) has a VUART ($wdev)" test -n "$wbdf" -a -n "$wdev"
+driverctl --nosave --bus dfl set-override "$wdev" vfio-dfl > /dev/null 2>&1
+eq "vfio-dfl binds it" vfio-dfl "$(driver_of "$W")"
+ok "its region: 0x20 bytes, no mmap" sh -c \
+	"vfio-dfl-tool info $wdev | grep -q 'region size 0x20 flags 0x3\$'"
+eq "8 bytes at the block's start (BAR0 0x7b02): 2+4+2" \
+	"r1 0 r2 2 r4 1 r8 0 w1 0 w2 0 w4 0 w8 0" "$(card_widths pread "$wdev" 0x0 8)"
+eq "8 bytes at +0x18 (MSR, SCR lanes; BAR0 0x7b1a): 2+4+2" \
+	"r1 0 r2 2 r4 1 r8 0 w1 0 w2 0 w4 0 w8 0" "$(card_widths pread "$wdev" 0x18 8)"
+eq "30 bytes at +2 (BAR0 0x7b04): 4+8+8+8+2" \
+	"r1 0 r2 1 r4 1 r8 3 w1 0 w2 0 w4 0 w8 0" "$(card_widths pread "$wdev" 0x2 30)"
+eq "a 2-byte pread at +0x1c (SCR's lane, BAR0 0x7b1e): one 2-byte read" \
+	"r1 0 r2 1 r4 0 r8 0 w1 0 w2 0 w4 0 w8 0" "$(card_widths pread "$wdev" 0x1c 2)"
+eq "a 3-byte pwrite at +0x1b (an odd address): 1+2" \
+	"r1 0 r2 0 r4 0 r8 0 w1 1 w2 1 w4 0 w8 0" "$(card_widths pwrite "$wdev" 0x1b a1b2c3)"
+eq "written and read back in one open: SCR's lane keeps byte 0 only" \
+	"00b200" "$(vfio-dfl-tool poke "$wdev" 0x1b a1b2c3)"
+eq "a 4-byte pwrite at +0x1c (BAR0 0x7b1e): 2+2" \
+	"r1 0 r2 0 r4 0 r8 0 w1 0 w2 2 w4 0 w8 0" "$(card_widths pwrite "$wdev" 0x1c 5a000000)"
+eq "a 1-byte pwrite at +0x1c and its read back" 5a "$(vfio-dfl-tool poke "$wdev" 0x1c 5a)"
+eq "the reset on the next open cleared SCR" 00 "$(vfio-dfl-tool pread "$wdev" 0x1c 1)"
+driverctl --nosave --bus dfl unset-override "$wdev" > /dev/null 2>&1
 
 # Handed back: 8250_dfl binds and the port works as on a fresh boot.
 vfio-vuart "$dev" dirty > /tmp/dirty.out 2>&1 &

@@ -19,8 +19,6 @@
  *   doorbell=OFF VALUE doorbell register in dfl's region, value written
  *   db_value=V           (the same register and vector on card B)
  *   pci_vector=V       card B's MSI-X vector the doorbell rings
- *   scale=FILE         dfl_devs, one a line, in DFL order: bound to
- *                      vfio-dfl one by one (the scale figures)
  *   iters=N            samples per figure (interleaved), batch=K ops per
  *                      sample of an access figure, irq_iters=N,
  *                      open_iters=N, gap_us=U (doorbell spacing)
@@ -50,7 +48,7 @@
 
 /* ---- parameters -------------------------------------------------------- */
 
-static const char *p_dfl, *p_uio, *p_pci, *p_scale, *p_json, *p_mode = "full";
+static const char *p_dfl, *p_uio, *p_pci, *p_json, *p_mode = "full";
 static uint64_t p_pci_off = 0x8000, p_uio_off = 0x8, p_scratch = 0x40,
 		p_doorbell = 0x48, p_db_value, p_pci_vector = 2;
 static unsigned int p_iters = 2000, p_batch = 16, p_irq_iters = 1000,
@@ -78,7 +76,7 @@ static void parse(int argc, char **argv)
 		*v++ = 0;
 #define S(name) if (!strcmp(k, #name)) { p_##name = v; continue; }
 #define N(name) if (!strcmp(k, #name)) { p_##name = num(v); continue; }
-		S(dfl) S(uio) S(pci) S(scale) S(json) S(mode)
+		S(dfl) S(uio) S(pci) S(json) S(mode)
 		N(pci_off) N(uio_off) N(scratch) N(doorbell) N(db_value)
 		N(pci_vector) N(iters) N(batch) N(irq_iters) N(open_iters)
 		N(gap_us)
@@ -211,38 +209,6 @@ static void json_stat(FILE *o, const char *key, struct stat_fig s)
 }
 
 /* ---- sysfs helpers ----------------------------------------------------- */
-
-static void driver_of(const char *sysdev, char *buf, size_t len)
-{
-	char p[512], l[512];
-	ssize_t n;
-
-	snprintf(p, sizeof(p), "%s/driver", sysdev);
-	n = readlink(p, l, sizeof(l) - 1);
-	if (n < 0) {
-		snprintf(buf, len, "none");
-		return;
-	}
-	l[n] = 0;
-	snprintf(buf, len, "%.60s", strrchr(l, '/') ? strrchr(l, '/') + 1 : l);
-}
-
-/* /proc/meminfo field in kB */
-static long meminfo(const char *key)
-{
-	char line[256];
-	size_t kl = strlen(key);
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		die("open /proc/meminfo");
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, kl) && line[kl] == ':')
-			v = strtol(line + kl + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
 
 /* Linux IRQ number of the /proc/interrupts line naming NAME */
 static int irq_by_name(const char *name)
@@ -683,119 +649,6 @@ static void open_figure(void)
 	free(s[1].v);
 }
 
-/* ---- scale: many features of card A bound to vfio-dfl ------------------- */
-
-struct scale {
-	int n, bound, unbound_first;
-	double total_ms;
-	struct stat_fig bind;
-	long slab_kb, sunreclaim_kb, vmalloc_kb, percpu_kb;
-	struct stat_fig first, last;
-	char first_dev[64], last_dev[64];
-} sc;
-
-static void scale_figures(void)
-{
-	char *names[4096], p[512], l[1024], buf[64];
-	struct samples bind = { 0 }, s[2] = { { 0 } };
-	int n = 0;
-	FILE *f = fopen(p_scale, "r");
-
-	if (!f)
-		die("open %s", p_scale);
-	while (fgets(buf, sizeof(buf), f)) {
-		buf[strcspn(buf, "\n")] = 0;
-		if (!*buf)
-			continue;
-		if (n == 4096)
-			die("too many features");
-		names[n++] = strdup(buf);
-	}
-	fclose(f);
-	if (n < 2)
-		die("scale: %d features in %s", n, p_scale);
-	sc.n = n;
-
-	/* not timed: away from any driver, driver_override set */
-	for (int i = 0; i < n; i++) {
-		snprintf(p, sizeof(p), "/sys/bus/dfl/devices/%s", names[i]);
-		driver_of(p, buf, sizeof(buf));
-		if (strcmp(buf, "none")) {
-			snprintf(l, sizeof(l), "%s/driver/unbind", p);
-			if (write_str(l, names[i]))
-				die("unbind %s from %s", names[i], buf);
-			sc.unbound_first++;
-		}
-		snprintf(l, sizeof(l), "%s/driver_override", p);
-		if (write_str(l, "vfio-dfl"))
-			die("driver_override of %s", names[i]);
-	}
-	sync();
-	usleep(200000);
-	long slab0 = meminfo("Slab"), sun0 = meminfo("SUnreclaim"),
-	     vm0 = meminfo("VmallocUsed"), pc0 = meminfo("Percpu");
-	uint64_t t0 = now_ns();
-
-	for (int i = 0; i < n; i++) {
-		uint64_t t = now_ns();
-
-		if (write_str("/sys/bus/dfl/drivers_probe", names[i]))
-			die("drivers_probe %s", names[i]);
-		add(&bind, (double)(now_ns() - t));
-	}
-	sc.total_ms = (now_ns() - t0) / 1e6;
-	usleep(200000);
-	sc.slab_kb = meminfo("Slab") - slab0;
-	sc.sunreclaim_kb = meminfo("SUnreclaim") - sun0;
-	sc.vmalloc_kb = meminfo("VmallocUsed") - vm0;
-	sc.percpu_kb = meminfo("Percpu") - pc0;
-	sc.bind = stats(&bind);
-	free(bind.v);
-	for (int i = 0; i < n; i++) {
-		snprintf(p, sizeof(p), "/sys/bus/dfl/devices/%s", names[i]);
-		driver_of(p, buf, sizeof(buf));
-		sc.bound += !strcmp(buf, "vfio-dfl");
-	}
-	if (sc.bound != n)
-		die("scale: %d of %d features bound to vfio-dfl", sc.bound, n);
-
-	/* 8-byte pread on the first and the last of them, interleaved */
-	struct vdev v[2] = { { 0 } };
-	struct vfio_region_info r;
-	uint64_t val;
-
-	for (int j = 0; j < 2; j++) {
-		const char *nm = names[j ? n - 1 : 0];
-
-		v[j].label = j ? "last" : "first";
-		snprintf(v[j].sysfs, sizeof(v[j].sysfs), "/sys/bus/dfl/devices/%s", nm);
-		snprintf(j ? sc.last_dev : sc.first_dev, sizeof(sc.first_dev), "%s", nm);
-		vdev_open(&v[j]);
-		region(v[j].fd, 0, &r);
-		v[j].off = r.offset;
-	}
-	for (unsigned int i = 0; i < p_iters; i++) {
-		for (int k = 0; k < 2; k++) {
-			int j = (i + k) & 1;
-			uint64_t t = now_ns();
-
-			for (unsigned int b = 0; b < p_batch; b++)
-				if (pread(v[j].fd, &val, 8, v[j].off + p_scratch) != 8)
-					die("scale pread %s", v[j].label);
-			add(&s[j], (double)(now_ns() - t) / p_batch);
-		}
-	}
-	sc.first = stats(&s[0]);
-	sc.last = stats(&s[1]);
-	for (int j = 0; j < 2; j++) {
-		free(s[j].v);
-		close(v[j].fd);
-		close(v[j].iommufd);
-	}
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-}
-
 /* ---- output ------------------------------------------------------------ */
 
 static void print_table(FILE *o)
@@ -817,29 +670,7 @@ static void print_table(FILE *o)
 				f->name, f->unit, a, b, f->peer[j], c, d, e);
 		}
 	}
-	if (sc.n) {
-		fmt(a, sizeof(a), sc.first.median);
-		fmt(b, sizeof(b), sc.first.p99);
-		fmt(c, sizeof(c), sc.last.median);
-		fmt(d, sizeof(d), sc.last.p99);
-		snprintf(e, sizeof(e), "%.2f", sc.last.median / sc.first.median);
-		fprintf(o, "\n| scale: %d features of card A bound to vfio-dfl | value |\n|---|---:|\n", sc.n);
-		fprintf(o, "| bind, total (ms) | %.1f |\n", sc.total_ms);
-		fmt(a, sizeof(a), sc.bind.median / 1e3);
-		fmt(b, sizeof(b), sc.bind.p99 / 1e3);
-		fprintf(o, "| bind, per device, median / p99 (us) | %s / %s |\n", a, b);
-		fprintf(o, "| slab per device (KiB; SUnreclaim) | %.2f (%.2f) |\n",
-			(double)sc.slab_kb / sc.n, (double)sc.sunreclaim_kb / sc.n);
-		fprintf(o, "| vmalloc per device (KiB) | %.2f |\n", (double)sc.vmalloc_kb / sc.n);
-		fprintf(o, "| percpu per device (KiB) | %.2f |\n", (double)sc.percpu_kb / sc.n);
-		fmt(a, sizeof(a), sc.first.median);
-		fmt(b, sizeof(b), sc.first.p99);
-		fmt(c, sizeof(c), sc.last.median);
-		fmt(d, sizeof(d), sc.last.p99);
-		fprintf(o, "| pread 8 B, first feature (%s), median / p99 (ns) | %s / %s |\n", sc.first_dev, a, b);
-		fprintf(o, "| pread 8 B, last feature (%s), median / p99 (ns) | %s / %s |\n", sc.last_dev, c, d);
-		fprintf(o, "| ratio last/first (median) | %s |\n", e);
-	}
+
 	for (int c2 = 0; c2 < 1 + have_cross; c2++)
 		fprintf(o, "\nInterrupts (%s: reader CPU %d, IRQ CPU %d (effective %d, %d), writer CPU %d): "
 			"vfio-dfl %" PRIu64 " doorbells, %" PRIu64 " events, %u timeouts; "
@@ -865,12 +696,11 @@ static void write_json(const char *path)
 		"\"clocksource\": \"%s\",\n", u.release, p_mode,
 		sysconf(_SC_NPROCESSORS_ONLN), cs);
 	fprintf(o, "\"iterations\": {\"access\": %u, \"batch\": %u, \"irq\": %u, "
-		"\"open\": %u, \"scale_features\": %d},\n",
-		p_iters, p_batch, p_irq_iters, p_open_iters, sc.n);
+		"\"open\": %u},\n",
+		p_iters, p_batch, p_irq_iters, p_open_iters);
 	fprintf(o, "\"iterations_text\": \"%u interleaved samples of %u operations per "
-		"access figure, %u per interrupt figure, %u open cycles, %d features "
-		"in the scale figures\",\n", p_iters, p_batch, p_irq_iters,
-		p_open_iters, sc.n);
+		"access figure, %u per interrupt figure, %u open cycles\",\n",
+		p_iters, p_batch, p_irq_iters, p_open_iters);
 	fprintf(o, "\"devices\": {\"vfio_dfl\": \"%s\", \"uio_dfl\": \"%s\", "
 		"\"vfio_pci\": \"%s\"},\n", p_dfl, p_uio, p_pci);
 	fprintf(o, "\"figures\": [\n");
@@ -900,26 +730,7 @@ static void write_json(const char *path)
 			irq_res[c].rung[0], irq_res[c].events[0], irq_res[c].timeouts[0],
 			irq_res[c].rung[1], irq_res[c].events[1], irq_res[c].timeouts[1],
 			c < have_cross ? "," : "");
-	fprintf(o, "],\n\"scale\": ");
-	if (sc.n) {
-		fprintf(o, "{\"features\": %d, \"bound\": %d, \"unbound_first\": %d, "
-			"\"bind_total_ms\": %.3f, ", sc.n, sc.bound, sc.unbound_first,
-			sc.total_ms);
-		json_stat(o, "bind_ns", sc.bind);
-		fprintf(o, ", \"slab_kib_delta\": %ld, \"sunreclaim_kib_delta\": %ld, "
-			"\"vmalloc_kib_delta\": %ld, \"percpu_kib_delta\": %ld, "
-			"\"slab_kib_per_device\": %.3f, \"vmalloc_kib_per_device\": %.3f, "
-			"\"first\": \"%s\", \"last\": \"%s\", ", sc.slab_kb,
-			sc.sunreclaim_kb, sc.vmalloc_kb, sc.percpu_kb,
-			(double)sc.slab_kb / sc.n, (double)sc.vmalloc_kb / sc.n,
-			sc.first_dev, sc.last_dev);
-		json_stat(o, "pread8_first_ns", sc.first);
-		fprintf(o, ", ");
-		json_stat(o, "pread8_last_ns", sc.last);
-		fprintf(o, ", \"ratio_last_first\": %.4f}\n", sc.last.median / sc.first.median);
-	} else {
-		fprintf(o, "null\n");
-	}
+	fprintf(o, "]\n");
 	fprintf(o, "}\n");
 	if (fclose(o))
 		die("write %s", path);
@@ -1099,10 +910,6 @@ int main(int argc, char **argv)
 	printf("# access figures done\n");
 	irq_figures();
 	printf("# interrupt figures done\n");
-	if (p_scale) {
-		scale_figures();
-		printf("# scale figures done\n");
-	}
 	write_json(p_json);
 	print_table(stdout);
 	return 0;

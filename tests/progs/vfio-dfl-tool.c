@@ -21,6 +21,16 @@
  *   vfio-dfl-tool pread DEV OFFSET SIZE       one pread() of SIZE bytes,
  *                                             printed as hex bytes
  *   vfio-dfl-tool pwrite DEV OFFSET HEXBYTES  one pwrite() of those bytes
+ *   vfio-dfl-tool poke DEV OFFSET HEXBYTES    pwrite(), then pread() of the
+ *                                             same bytes, printed, in one
+ *                                             open (no reset in between)
+ *
+ * With DFL_CARD_DBG=BDF (the card model only), pread and pwrite zero the
+ * BAR4 access counters of the card at BDF once the device is open (after
+ * vfio-dfl's reset on open) and print, after the data, a line
+ * "widths r1 R r2 R r4 R r8 R w1 W w2 W w4 W w8 W" read right after the
+ * one access (before the reset on close): the accesses the card saw for
+ * it, and for nothing else.
  */
 #include <dirent.h>
 #include <inttypes.h>
@@ -147,6 +157,48 @@ static void *ring(void *arg)
 
 static volatile sig_atomic_t stop;
 
+#define DBG_BAR		4
+#define DBG_SIZE	0x1000
+#define DBG_CTRL	0x58
+
+/* The card model's BAR4 counters, zeroed, if DFL_CARD_DBG names a card */
+static volatile uint64_t *dbg_open(void)
+{
+	const char *bdf = getenv("DFL_CARD_DBG");
+	volatile uint64_t *regs;
+	char path[256];
+	int fd;
+
+	if (!bdf || !*bdf)
+		return NULL;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.64s/resource%d",
+		 bdf, DBG_BAR);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0)
+		die("open %s", path);
+	regs = mmap(NULL, DBG_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (regs == MAP_FAILED)
+		die("mmap %s", path);
+	close(fd);
+	regs[DBG_CTRL / 8] = 1;
+	return regs;
+}
+
+static void dbg_print(volatile uint64_t *regs)
+{
+	static const char *const names[] = {
+		"r1", "r2", "r4", "r8", "w1", "w2", "w4", "w8",
+	};
+	unsigned int i;
+
+	if (!regs)
+		return;
+	printf("widths");
+	for (i = 0; i < 8; i++)
+		printf(" %s %" PRIu64, names[i], regs[i]);
+	printf("\n");
+}
+
 static void on_term(int sig)
 {
 	(void)sig;
@@ -164,16 +216,13 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "info")) {
 		printf("%s: fiu_type %u feature_id 0x%x revision %u dfh_version %u "
 		       "guid %016llx%016llx group %u instance %u "
-		       "num_feature_irqs %u req_irq_index %u param_size %u "
-		       "csr_offset %lld csr_size 0x%llx "
+		       "num_feature_irqs %u param_size %u "
 		       "region size 0x%llx flags 0x%x%s\n", argv[2],
 		       d.cap.fiu_type, d.cap.feature_id, d.cap.revision,
 		       d.cap.dfh_version, (unsigned long long)d.cap.guid_h,
 		       (unsigned long long)d.cap.guid_l, d.cap.group_id,
 		       d.cap.instance_id, d.cap.num_feature_irqs,
-		       d.cap.req_irq_index, d.cap.param_size,
-		       (long long)d.cap.csr_offset,
-		       (unsigned long long)d.cap.csr_size,
+		       d.cap.param_size,
 		       (unsigned long long)d.reg.size, d.reg.flags,
 		       d.map ? " (mmap)" : "");
 	} else if (!strcmp(argv[1], "scratch") && argc == 5) {
@@ -206,16 +255,22 @@ int main(int argc, char **argv)
 		uint64_t off = strtoull(argv[3], NULL, 0);
 		size_t i, n = strtoul(argv[4], NULL, 0);
 		uint8_t buf[256];
+		volatile uint64_t *dbg;
 
-		if (n > sizeof(buf) ||
-		    pread(d.fd, buf, n, d.reg.offset + off) != (ssize_t)n)
+		if (n > sizeof(buf))
+			die("pread of %zu bytes: at most %zu", n, sizeof(buf));
+		dbg = dbg_open();
+		if (pread(d.fd, buf, n, d.reg.offset + off) != (ssize_t)n)
 			die("pread %zu bytes at 0x%" PRIx64, n, off);
 		for (i = 0; i < n; i++)
 			printf("%02x", buf[i]);
 		printf("\n");
-	} else if (!strcmp(argv[1], "pwrite") && argc == 5) {
+		dbg_print(dbg);
+	} else if ((!strcmp(argv[1], "pwrite") || !strcmp(argv[1], "poke")) &&
+		   argc == 5) {
 		uint64_t off = strtoull(argv[3], NULL, 0);
 		size_t i, n = strlen(argv[4]) / 2;
+		volatile uint64_t *dbg;
 		uint8_t buf[256];
 		unsigned int b;
 
@@ -226,8 +281,17 @@ int main(int argc, char **argv)
 				die("bad byte string %s", argv[4]);
 			buf[i] = b;
 		}
+		dbg = dbg_open();
 		if (pwrite(d.fd, buf, n, d.reg.offset + off) != (ssize_t)n)
 			die("pwrite %zu bytes at 0x%" PRIx64, n, off);
+		dbg_print(dbg);
+		if (!strcmp(argv[1], "poke")) {
+			if (pread(d.fd, buf, n, d.reg.offset + off) != (ssize_t)n)
+				die("pread %zu bytes at 0x%" PRIx64, n, off);
+			for (i = 0; i < n; i++)
+				printf("%02x", buf[i]);
+			printf("\n");
+		}
 	} else if (!strcmp(argv[1], "hold") && argc >= 5 && argc <= 7) {
 		uint64_t off = strtoull(argv[3], NULL, 0);
 		int secs = atoi(argv[4]), efd = eventfd(0, EFD_NONBLOCK);
@@ -238,7 +302,7 @@ int main(int argc, char **argv)
 		uint64_t n = 0;
 
 		signal(SIGTERM, on_term);
-		if (efd < 0 || set_trigger(&d, d.cap.req_irq_index, efd))
+		if (efd < 0 || set_trigger(&d, d.cap.num_feature_irqs, efd))
 			die("arm the request index");
 		/*
 		 * A removal must also free an armed feature interrupt, and an

@@ -124,7 +124,7 @@ static void read_identity(int print)
 	if (print)
 		printf("OFS VUART: CLK_FRQ %llu Hz, REG_LAYOUT width %u shift %u, %u feature irq(s), request index %u\n",
 		       (unsigned long long)clk, width, shift,
-		       cap->num_feature_irqs, cap->req_irq_index);
+		       cap->num_feature_irqs, cap->num_feature_irqs);
 }
 
 static void open_dev(const char *dev)

@@ -18,10 +18,14 @@ dfl_card_bdf() {
 	done
 }
 
-# The dfl_dev.N with the given FIU type and feature id (e.g. 0 0x23).
+# The dfl_dev.N with the given FIU type and feature id (e.g. 0 0x23) on
+# the card under test (dfl_card_bdf), or on CARD if given as a third
+# argument.
 dfl_dev_by_id() {
+	local card=${3:-$(dfl_card_bdf)} d
 	for d in /sys/bus/dfl/devices/dfl_dev.*; do
 		[ -e "$d" ] || continue
+		[ -z "$card" ] || [ "$(dfl_dev_card "${d##*/}")" = "$card" ] || continue
 		if [ "$(cat "$d/type")" = "0x$(printf %x "$1")" ] &&
 		   [ "$(cat "$d/feature_id")" = "0x$(printf %x "$2")" ]; then
 			basename "$d"
@@ -92,7 +96,6 @@ feature_env() {
 	     "VFIO_DFL_NUM_IRQS=$irqs" \
 	     "VFIO_DFL_GROUP=$(feature_field "$f" 11)" \
 	     "VFIO_DFL_INSTANCE=$(feature_field "$f" 12)" \
-	     "VFIO_DFL_CSR_OFFSET=$(( off - dfh_off ))" \
 	     "VFIO_DFL_DFH_AT_START=$([ $((off)) = $((dfh_off)) ] && echo 1 || echo 0)" \
 	     "VFIO_DFL_GUID=$guid_h$guid_l" \
 	     "VFIO_DFL_MMAP=$([ $((off % 4096)) = 0 ] && [ $((size % 4096)) = 0 ] && echo 1 || echo 0)" \
@@ -180,15 +183,19 @@ qmp_retry() {
 	return 1
 }
 
-# card_widths OP DEV OFF ARG: reset the card model's access-width counters
-# (BAR4), do one vfio-dfl-tool pread/pwrite, print the counters
-# ("r1 R r2 R r4 R r8 R w1 W w2 W w4 W w8 W").
+# dfl_dev_card DEV: the PCI address of the card whose DFL holds dfl_dev DEV
+dfl_dev_card() {
+	readlink -f "/sys/bus/dfl/devices/$1" | tr / '\n' |
+		grep -E '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$' | tail -n1
+}
+
+# card_widths OP DEV OFF ARG: one vfio-dfl-tool pread/pwrite on DEV, and
+# the accesses the card model that hosts DEV counted for it (BAR4, zeroed
+# after vfio-dfl's reset on open, read before the one on close):
+# "r1 R r2 R r4 R r8 R w1 W w2 W w4 W w8 W".
 card_widths() {
-	local bdf
-	bdf=$(dfl_card_bdf)
-	dfl-card-dbg "$bdf" reset
-	vfio-dfl-tool "$1" "$2" "$3" "$4" > /dev/null || return 1
-	dfl-card-dbg "$bdf"
+	DFL_CARD_DBG=$(dfl_dev_card "$2") vfio-dfl-tool "$1" "$2" "$3" "$4" |
+		sed -n 's/^widths //p'
 }
 
 # reg64_hex DEV OFF: the 64-bit register at region offset OFF, as 16 hex
