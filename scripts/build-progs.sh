@@ -46,14 +46,9 @@ if grep -q 'vfio-dfl' "$rst" 2>/dev/null; then
 	gcc "${CFLAGS[@]}" -o "$OUT/dfl-rst-example" "$OUT/dfl-rst-example.c"
 	n=$((n + 1))
 fi
-# The QEMU section's vfio-platform script, run by
+# The vfio-platform script that dfl.rst's QEMU part points to, run by
 # tests/guest/10-qemu-vfio-platform.sh as vfio-dfl-qemu.
-if grep -q '^QEMU$' "$rst" 2>/dev/null; then
-	rst_block QEMU > "$OUT/vfio-dfl-qemu"
-	head -n1 "$OUT/vfio-dfl-qemu" | grep -q '^#!/bin/sh' ||
-		die "no script found in $rst (QEMU section)"
-	sh -n "$OUT/vfio-dfl-qemu" || die "dfl.rst's QEMU script does not parse"
-	chmod +x "$OUT/vfio-dfl-qemu"
-	n=$((n + 1))
-fi
+sh -n "$TOP/tools/vfio-dfl-qemu" || die "tools/vfio-dfl-qemu does not parse"
+install -m 0755 "$TOP/tools/vfio-dfl-qemu" "$OUT/vfio-dfl-qemu"
+n=$((n + 1))
 echo "progs: $n built into $OUT"

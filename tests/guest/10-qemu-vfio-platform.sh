@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # QEMU's vfio-platform as a vfio-dfl consumer, end to end: inside this VM,
 # Debian 12's qemu-system-aarch64 (TCG) boots Debian's arm64 kernel with a
-# feature 0x15 passed through by dfl.rst's own QEMU script (vfio-dfl-qemu,
-# extracted from the final tree's documentation). Each arm64 guest
+# feature 0x15 passed through by tools/vfio-dfl-qemu, the script dfl.rst's
+# QEMU part points to. Each arm64 guest
 # (tests/nested/guest-init) checks the registers, round-trips the scratch
 # register, and counts exactly the interrupts it rings on each index.
 # run1: a guest with QEMU's mmap fast path; QEMU's own trace shows that
@@ -64,7 +64,7 @@ trapped() {
 # interrupts QEMU received from vfio-dfl on IRQ index $1
 injected() { grep -c "^vfio_platform_intp_interrupt Inject IRQ #$1 " $trace; }
 
-# start RUN FD [QEMU options]: dfl.rst's script in the background; console
+# start RUN FD [QEMU options]: tools/vfio-dfl-qemu in the background; console
 # in $W/RUN.log, answers to the guest through fd FD
 start() {
 	use $1
