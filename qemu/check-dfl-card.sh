@@ -209,6 +209,23 @@ check "AFU GUID_H" "$DFL_AFU_GUID_H" "$(rq $((DFL_AFU_OFST + 0x10)))"
 
 check_features 1
 
+# The register map document against the model: every constant that
+# REGISTERS.md's table gives for a BAR0 register (the value in backticks
+# after "=", and the "data" word after it, which is at +8) is what BAR0
+# reads. With dfl-card-map.sh checked against the model above and below,
+# the C model, the document and the map cannot disagree unnoticed.
+doc_values() {  # "offset value [data]" lines from REGISTERS.md's table
+	sed -n 's/^| 0 | \(0x[0-9a-f]*\) |[^|]*| [^|]*= `\(0x[0-9a-f]*\)`\(, data `\(0x[0-9a-f]*\)`\)\{0,1\}.*/\1 \2 \4/p' \
+		"$HERE/REGISTERS.md"
+}
+ndoc=0
+while read -r off val data; do
+	check "REGISTERS.md: BAR0 $off" "$val" "$(rq "$off")"
+	[ -z "$data" ] || check "REGISTERS.md: BAR0 $off + 8 (data)" "$data" "$(rq $((off + 8)))"
+	ndoc=$((ndoc + 1))
+done < <(doc_values)
+check "REGISTERS.md: its table gives at least 40 BAR0 constants ($ndoc)" 1 $((ndoc >= 40))
+
 # DFHv1 headers, every register, against the map's raw values
 F=$DFL_F23_OFST
 check "F23 GUID_L" "$DFL_F23_GUID_L" "$(rq $((F + 8)))"
