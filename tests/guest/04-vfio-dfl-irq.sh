@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # vfio-dfl feature interrupts on the card's doorbells: the interrupt
-# selftests on the allowlisted DFHv1 feature 0x15 (vectors 2 and 3), then
-# open/arm/close cycles checked against /proc/interrupts and kmemleak.
-# (The VUART's interrupt is tested in 13-vfio-dfl-vuart.sh.)
+# selftests on the allowlisted DFHv1 feature 0x15 (vectors 2 and 3, the
+# model's test doorbell) and on the VUART (FME 0x24, vector 5, fired as
+# any 16550 can: IER's THR-empty bit, no doorbell, as on a real card),
+# each with open/arm/close cycles checked against /proc/interrupts, then
+# kmemleak.
 # vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
@@ -20,6 +22,20 @@ selftest irq15 vfio_dfl_irq_test VFIO_DFL_DEV="$d15" \
 	VFIO_DFL_DOORBELL_COUNT=$DFL_F15_DOORBELL_COUNT VFIO_DFL_CYCLES=1000
 eq "/proc/interrupts back to its starting state" "$before" "$(irq_lines)"
 ok "no splat from the interrupt tests" no_new_splat
+# The VUART: its one interrupt, the masked storm, the cycles; the model's
+# BAR4 counts the rising edges of its line, one MSI-X message each.
+vu=$(dfl_dev_by_id 0 0x24)
+bind_to vfio-dfl "$vu"
+eq "the VUART bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$vu)"
+edges0=$(dfl-card-dbg "$(dfl_card_bdf)" vuart-edges)
+selftest irq24 vfio_dfl_irq_test VFIO_DFL_DEV="$vu" \
+	VFIO_DFL_NUM_IRQS=$DFL_F24_MSIX_NUM VFIO_DFL_CYCLES=300
+eq "/proc/interrupts back to its starting state after the VUART" "$before" "$(irq_lines)"
+ok "the VUART's line rose during its tests (edges counted by the card)" \
+	test "$(dfl-card-dbg "$(dfl_card_bdf)" vuart-edges)" -gt "$edges0"
+ok "no splat from the VUART's interrupt tests" no_new_splat
+echo "$vu" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+
 ok "the demo path: 5 doorbells -> 5 events on index 1" \
 	vfio-dfl-tool irq "$d15" 1 $DFL_F15_DOORBELL 5
 

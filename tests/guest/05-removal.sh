@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# Hot-unplug of the card (QMP device_del) while a userspace driver holds a
-# vfio-dfl device: its fd, a mapping of the registers and an iommufd
-# binding, with one feature interrupt armed, one armed and masked, and
-# doorbells firing both. The process is told through the request eventfd,
-# its calls keep working until it lets go, and the removal then completes
-# with no interrupt left requested.
+# Hot-unplug of the card (QMP device_del) while userspace drivers hold
+# vfio-dfl devices: 0x15 (fd, a mapping of the registers, an iommufd
+# binding, one feature interrupt armed, one armed and masked, the model's
+# test doorbell firing both) and the VUART (fd, iommufd, its interrupt
+# armed and fired through IER as on any 16550). Each process is told
+# through the request eventfd, its calls keep working until it lets go,
+# and the removal then completes with no interrupt left requested.
 # vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
@@ -18,23 +19,37 @@ vfio-dfl-tool scratch "$d15" 0x40 0x5a5a0000c0ffee00 > /dev/null
 vfio-dfl-tool hold "$d15" 0x40 120 0 $DFL_F15_DOORBELL > /tmp/hold.out &
 hold=$!
 ok "a process holds fd, mapping and iommufd of $d15" wait_for 20 grep -q '^ready: .*mapping' /tmp/hold.out
-ok "index 0 armed, index 1 armed and masked, doorbells ringing" \
-	grep -q '2 feature irq(s) armed, index 1 masked, doorbells ringing' /tmp/hold.out
+ok "index 0 armed, index 1 armed and masked, firing" \
+	grep -q '2 feature irq(s) armed, index 1 masked, firing' /tmp/hold.out
 ok "both feature interrupts are requested while held" sh -c \
 	"grep -q 'vfio-dfl-irq\[0\]($d15)' /proc/interrupts && grep -q 'vfio-dfl-irq\[1\]($d15)' /proc/interrupts"
+vu=$(dfl_dev_by_id 0 0x24)
+bind_to vfio-dfl "$vu"
+vfio-dfl-tool hold "$vu" 0x18 120 0 "ier:$DFL_UART_IER" > /tmp/holdu.out &
+holdu=$!
+ok "a second process holds the VUART, its interrupt armed and firing" \
+	wait_for 20 grep -q '^ready: .*1 feature irq(s) armed, firing' /tmp/holdu.out
+ok "the VUART's interrupt is requested while held" \
+	grep -q "vfio-dfl-irq\[0\]($vu)" /proc/interrupts
 dmesg_mark
 t0=$(date +%s)
 ok "QMP device_del card0" qmp '{"execute":"device_del","arguments":{"id":"card0"}}'
 wait $hold
 rc=$?
+wait $holdu
+rcu=$?
 t1=$(date +%s)
 eq "holder was notified and released (exit 0)" 0 "$rc"
+eq "the VUART's holder was notified and released (exit 0)" 0 "$rcu"
+ok "the VUART's interrupt fired during the removal and reached its index" \
+	grep -qE '^fired: [1-9][0-9]* times, [1-9][0-9]* events on index 0$' /tmp/holdu.out
+diag "$(grep '^fired' /tmp/holdu.out)"
 ok "holder got the request" grep -q '^request received' /tmp/hold.out
 eq "registers still readable until release (pread, mapping)" \
 	"read after request: 0x5a5a0000c0ffee00 (pread), 0x5a5a0000c0ffee00 (mapping)" \
 	"$(grep '^read after request' /tmp/hold.out)"
 ok "the doorbells fired during the removal and reached armed index 0" \
-	grep -qE '^doorbells: [1-9][0-9]* rung, [1-9][0-9]* events on index 0, 0 on masked index 1' /tmp/hold.out
+	grep -qE '^fired: [1-9][0-9]* times, [1-9][0-9]* events on index 0, 0 on masked index 1' /tmp/hold.out
 diag "$(grep '^doorbells' /tmp/hold.out)"
 ok "notified within 60 s of device_del ($((t1 - t0)) s)" test $((t1 - t0)) -le 60
 ok "card leaves PCI within 30 s of the release" wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$bdf"

@@ -5,7 +5,10 @@
 # request_irq), replace, disarm, last close with an interrupt armed. Each
 # failed allocation must come back as an errno (or be absorbed), leave the
 # device usable and, checked by kmemleak and the splat detector, leak and
-# splat nothing. Run on the allowlisted 0x15 (interrupts, page aligned).
+# splat nothing. Run on the allowlisted 0x15 (interrupts, page aligned)
+# and on the VUART (one interrupt fired through IER, and a reset and an
+# interrupt drain on every open and close: the drain's request_irq() is a
+# fault site of open).
 # vm: --card rp1 --timeout 900
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
@@ -44,6 +47,17 @@ failnth_results 0x15
 eq "0x15: every sequence reported (7 results), exit 0" "7 0" "$(grep -cE '^(not )?ok ' /tmp/fn.out) $rc"
 ok "no splat from fault injection on 0x15" no_new_splat
 
+vu=$(dfl_dev_by_id 0 0x24)
+bind_to vfio-dfl "$vu"
+eq "the VUART bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$vu)"
+dmesg_mark
+vfio-dfl-failnth "$vu" "ier:$DFL_UART_IER" bind open info arm replace disarm close > /tmp/fn.out 2>&1
+rc=$?
+failnth_results 0x24
+eq "0x24: every sequence reported (7 results), exit 0" "7 0" "$(grep -cE '^(not )?ok ' /tmp/fn.out) $rc"
+ok "no splat from fault injection on the VUART" no_new_splat
+
 echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+echo "$vu" > /sys/bus/dfl/drivers/vfio-dfl/unbind
 ok "rmmod vfio_dfl after fault injection" rmmod vfio_dfl
 tap_done

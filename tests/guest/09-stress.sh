@@ -16,9 +16,10 @@
 #    ending with a clean check (exact event counts, nothing left
 #    requested, the device still binds and works):
 #    - SET_IRQS arm/replace/disarm/mask/unmask of one index from three
-#      threads while the doorbell rings through BAR0;
+#      threads while the doorbell rings through BAR0 (0x15), or the
+#      VUART's line is raised through its IER in BAR0;
 #    - the last close (which frees an armed interrupt) while the doorbell
-#      rings, so the handler runs during free_irq();
+#      rings, so the handler runs during free_irq() (0x15, the VUART);
 #    - two processes claiming the device at once, through the cdev and
 #      through the group path;
 #    - unbind, and card hot-unplug, while three threads are inside
@@ -65,6 +66,19 @@ for mode in irqs close; do
 	eq "race '$mode' for $rsecs s: invariants and clean check hold (exit 0)" 0 "$rc"
 done
 ok "no splat from the interrupt races" no_new_splat
+
+# The same two races on the VUART: its line raised through IER in BAR0,
+# a reset and an interrupt drain on every open and close
+ubell="ier:$(( DFL_F24_CSR_OFST + DFL_UART_IER ))"
+bind_to vfio-dfl "$vu"
+for mode in irqs close; do
+	vfio-dfl-race $mode "$vu" "$bdf" "$ubell" "$rsecs" > /tmp/race.out 2>&1
+	rc=$?
+	cat /tmp/race.out
+	eq "race '$mode' on the VUART for $rsecs s: invariants and clean check hold (exit 0)" 0 "$rc"
+done
+echo "$vu" > /sys/bus/dfl/drivers/vfio-dfl/unbind
+ok "no splat from the VUART's interrupt races" no_new_splat
 
 # cdev and group path claiming the device at once: never both
 vfio-dfl-race open "$d15" "$bdf" $bell "$rsecs" > /tmp/race.out 2>&1

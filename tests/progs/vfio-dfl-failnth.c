@@ -14,7 +14,11 @@
  * CONFIG_FAILSLAB with failslab/ignore-gfp-wait = N (set by the caller)
  * so that GFP_KERNEL allocations are fault sites too.
  *
- *   vfio-dfl-failnth DEV DOORBELL SEQUENCE...
+ *   vfio-dfl-failnth DEV TRIGGER SEQUENCE...
+ *
+ * TRIGGER fires IRQ index 0: a number is the offset of the card model's
+ * test doorbell (write 0 there), "ier:OFF" that of a 16550's IER (the
+ * VUART: IER = 0, then IER = THRI).
  *
  * Sequences: bind (write DEV to drivers_probe), open (open cdev + iommufd,
  * bind, IOAS alloc, attach), info (GET_INFO with the capability chain),
@@ -38,6 +42,7 @@
 
 static const char *dev_name;
 static uint64_t doorbell;
+static bool uart_ier;	/* doorbell is the offset of a 16550's IER */
 static int failnth_fd;
 static int verbose;
 static int tap_n, tap_fail;
@@ -137,8 +142,14 @@ static int set_trigger(struct vdev *v, unsigned int index, int efd)
 static int ring(struct vdev *v)
 {
 	uint64_t k = 0;	/* the doorbell value of IRQ index 0 */
+	uint32_t ier;
 
-	return pwrite(v->fd, &k, 8, v->reg_off + doorbell) == 8 ? 0 : -errno;
+	if (!uart_ier)
+		return pwrite(v->fd, &k, 8, v->reg_off + doorbell) == 8 ? 0 : -errno;
+	for (ier = 0; ier <= 2; ier += 2)	/* 0, then UART_IER_THRI */
+		if (pwrite(v->fd, &ier, 4, v->reg_off + doorbell) != 4)
+			return -errno;
+	return 0;
 }
 
 static bool bound(void)
@@ -467,9 +478,10 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	if (argc < 4)
-		die("usage: %s [-v] DEV DOORBELL SEQUENCE...", argv[0]);
+		die("usage: %s [-v] DEV TRIGGER SEQUENCE...", argv[0]);
 	dev_name = argv[1];
-	doorbell = strtoull(argv[2], NULL, 0);
+	uart_ier = !strncmp(argv[2], "ier:", 4);
+	doorbell = strtoull(argv[2] + (uart_ier ? 4 : 0), NULL, 0);
 	failnth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
 	if (failnth_fd < 0)
 		die("open /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION?)");

@@ -21,6 +21,9 @@
  *	container, VFIO_GROUP_GET_DEVICE_FD); the VFIO core must never let
  *	both hold the device, and each must win sometimes
  *
+ * BELL may also be "ier:OFF", OFF the BAR0 offset of a 16550's IER (the
+ * VUART): each ring is then IER = 0, IER = THRI, one rising edge.
+ *
  * All end with a clean check: armed once more (edges the race left pending
  * are drained first, at most two), N doorbells give exactly N
  * events, and no interrupt of DEV is left requested after close.
@@ -43,6 +46,18 @@
 static const char *dev_name;
 static volatile uint64_t *bar0;
 static uint64_t bell;
+static bool bell_ier;	/* bell is a 16550's IER */
+
+/* One ring: the doorbell's value 0, or a rising edge of the 16550's line */
+static void ring_bar0(void)
+{
+	if (!bell_ier) {
+		bar0[bell / 8] = 0;
+		return;
+	}
+	((volatile uint32_t *)bar0)[bell / 4] = 0;
+	((volatile uint32_t *)bar0)[bell / 4] = 2;	/* UART_IER_THRI */
+}
 static volatile int stop;
 
 static void on_alarm(int sig)
@@ -92,7 +107,7 @@ static void *ringer(void *arg)
 {
 	(void)arg;
 	while (!stop) {
-		bar0[bell / 8] = 0;
+		ring_bar0();
 		atomic_fetch_add(&rung, 1);
 		usleep(200);
 	}
@@ -290,7 +305,8 @@ int main(int argc, char **argv)
 		die("usage: %s irqs|close|open DEV BDF BELL SECONDS", argv[0]);
 	irqs = !strcmp(argv[1], "irqs");
 	dev_name = argv[2];
-	bell = strtoull(argv[4], NULL, 0);
+	bell_ier = !strncmp(argv[4], "ier:", 4);
+	bell = strtoull(argv[4] + (bell_ier ? 4 : 0), NULL, 0);
 	secs = atoi(argv[5]);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", argv[3]);
 	fd = open(path, O_RDWR | O_SYNC);
@@ -356,7 +372,7 @@ clean:
 		die("replace the eventfd for the clean check");
 	close(scratch);
 	for (got = 0, i = 0; i < 20; i++) {
-		bar0[bell / 8] = 0;
+		ring_bar0();
 		got += eventfd_wait(efd, 10000);
 	}
 	usleep(50000);

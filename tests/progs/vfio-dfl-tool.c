@@ -6,24 +6,30 @@
  *
  *   vfio-dfl-tool info DEV
  *   vfio-dfl-tool scratch DEV OFFSET VALUE    write 64 bits, read back
- *   vfio-dfl-tool irq DEV INDEX DOORBELL N    arm INDEX, ring N times
- *   vfio-dfl-tool hold DEV OFFSET SECONDS [LINGER [DOORBELL]]
+ *   vfio-dfl-tool irq DEV INDEX TRIGGER N     arm INDEX, fire it N times
+ *   vfio-dfl-tool hold DEV OFFSET SECONDS [LINGER [TRIGGER]]
  *                                             hold fd + mapping + iommufd
  *                                             (and IRQ index 0 armed, index 1
  *                                             armed and masked, if any)
  *                                             until the device is requested,
  *                                             then LINGER seconds more or
- *                                             until SIGTERM; with DOORBELL,
- *                                             index 0 is rung once and its
+ *                                             until SIGTERM; with TRIGGER,
+ *                                             index 0 is fired once and its
  *                                             event awaited, then a thread
- *                                             rings both indexes (values 0
- *                                             and 1) until the request
+ *                                             fires every armed index (0,
+ *                                             and 1 if any) until the
+ *                                             request
  *   vfio-dfl-tool pread DEV OFFSET SIZE       one pread() of SIZE bytes,
  *                                             printed as hex bytes
  *   vfio-dfl-tool pwrite DEV OFFSET HEXBYTES  one pwrite() of those bytes
  *   vfio-dfl-tool poke DEV OFFSET HEXBYTES    pwrite(), then pread() of the
  *                                             same bytes, printed, in one
  *                                             open (no reset in between)
+ *
+ * TRIGGER says how to fire a feature interrupt: a number is the offset of
+ * a test doorbell of the card model (write the index there), "ier:OFF"
+ * the offset of a 16550's IER (the VUART: IER = 0, then IER = THRI, a
+ * rising edge of its line while its transmitter is empty; index 0 only).
  *
  * With DFL_CARD_DBG=BDF (the card model only), pread and pwrite zero the
  * BAR4 access counters of the card at BDF once the device is open (after
@@ -37,6 +43,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -135,10 +142,41 @@ static int set_mask(struct dev *d, unsigned int index)
 	return ioctl(d->fd, VFIO_DEVICE_SET_IRQS, &set);
 }
 
-/* The doorbell ringer of "hold": rings indexes 0 and 1 until told to stop */
+/* How to fire a feature interrupt, see TRIGGER above */
+struct trig {
+	bool ier;
+	uint64_t off;
+};
+
+static struct trig parse_trig(const char *s)
+{
+	struct trig t = { .ier = !strncmp(s, "ier:", 4) };
+
+	t.off = strtoull(t.ier ? s + 4 : s, NULL, 0);
+	return t;
+}
+
+static void fire(struct dev *d, const struct trig *t, unsigned int index)
+{
+	uint32_t ier;
+
+	if (!t->ier) {
+		wr64(d, t->off, index);
+		return;
+	}
+	if (index)
+		die("a 16550 has one interrupt, not index %u", index);
+	for (ier = 0; ier <= 2; ier += 2)	/* 0, then UART_IER_THRI */
+		if (pwrite(d->fd, &ier, 4, d->reg.offset + t->off) != 4)
+			die("write IER at 0x%" PRIx64, t->off);
+}
+
+/* The ringer of "hold": fires the armed indexes until told to stop */
 struct ringer {
 	struct dev *d;
-	uint64_t bell, rung;
+	struct trig trig;
+	unsigned int nidx;	/* 1: index 0 only, 2: indexes 0 and 1 */
+	uint64_t rung;
 	uint64_t events0;	/* of the doorbell rung before the thread */
 	volatile int stop;
 };
@@ -148,7 +186,7 @@ static void *ring(void *arg)
 	struct ringer *r = arg;
 
 	while (!r->stop) {
-		wr64(r->d, r->bell, r->rung & 1);
+		fire(r->d, &r->trig, r->rung % r->nidx);
 		r->rung++;
 		usleep(1000);
 	}
@@ -237,17 +275,18 @@ int main(int argc, char **argv)
 			return 1;
 	} else if (!strcmp(argv[1], "irq") && argc == 6) {
 		unsigned int index = strtoul(argv[3], NULL, 0);
-		uint64_t bell = strtoull(argv[4], NULL, 0), got = 0;
+		struct trig trig = parse_trig(argv[4]);
 		unsigned int n = strtoul(argv[5], NULL, 0), i;
+		uint64_t got = 0;
 		int efd = eventfd(0, EFD_NONBLOCK);
 
 		if (efd < 0 || set_trigger(&d, index, efd))
 			die("arm IRQ index %u", index);
 		for (i = 0; i < n; i++) {
-			wr64(&d, bell, index);
+			fire(&d, &trig, index);
 			got += eventfd_wait(efd, 10000);
 		}
-		printf("IRQ index %u: %u doorbell writes, %" PRIu64 " eventfd events\n",
+		printf("IRQ index %u: fired %u times, %" PRIu64 " eventfd events\n",
 		       index, n, got);
 		if (got != n)
 			return 1;
@@ -320,27 +359,28 @@ int main(int argc, char **argv)
 				die("arm and mask IRQ index 1");
 		}
 		if (argc == 7) {
-			if (efd1 < 0)
-				die("DOORBELL needs a feature with two interrupts");
-			r.bell = strtoull(argv[6], NULL, 0);
+			if (efd0 < 0)
+				die("TRIGGER needs a feature with an interrupt");
+			r.trig = parse_trig(argv[6]);
+			r.nidx = efd1 >= 0 ? 2 : 1;
 			/*
-			 * One doorbell and its event before "ready": the
+			 * One firing and its event before "ready": the
 			 * counts printed after the request then hold at least
 			 * one of each, however soon the request comes.
 			 */
-			wr64(&d, r.bell, 0);
+			fire(&d, &r.trig, 0);
 			r.rung = 1;
 			r.events0 = eventfd_wait(efd0, 10000);
 			if (!r.events0)
-				die("no event on index 0 within 10 s of its doorbell");
+				die("no event on index 0 within 10 s of its firing");
 			if (pthread_create(&ringer, NULL, ring, &r))
-				die("start the doorbell thread");
+				die("start the ringer thread");
 		}
 		printf("ready: holding %s (fd, %s, iommufd, %u feature irq(s) armed%s%s)\n",
 		       argv[2], d.map ? "mapping" : "no mapping",
 		       d.cap.num_feature_irqs > 1 ? 2 : d.cap.num_feature_irqs,
 		       efd1 >= 0 ? ", index 1 masked" : "",
-		       argc == 7 ? ", doorbells ringing" : "");
+		       argc == 7 ? ", firing" : "");
 		fflush(stdout);
 		while (!stop && secs-- > 0 && !(n = eventfd_wait(efd, 1000)))
 			;
@@ -350,10 +390,13 @@ int main(int argc, char **argv)
 			r.stop = 1;
 			pthread_join(ringer, NULL);
 			e0 = r.events0 + eventfd_wait(efd0, 100);
-			e1 = eventfd_wait(efd1, 100);
-			printf("doorbells: %" PRIu64 " rung, %" PRIu64
-			       " events on index 0, %" PRIu64 " on masked index 1\n",
-			       r.rung, e0, e1);
+			printf("fired: %" PRIu64 " times, %" PRIu64
+			       " events on index 0", r.rung, e0);
+			if (efd1 >= 0) {
+				e1 = eventfd_wait(efd1, 100);
+				printf(", %" PRIu64 " on masked index 1", e1);
+			}
+			printf("\n");
 		}
 		if (stop) {
 			printf("terminated before any request\n");
