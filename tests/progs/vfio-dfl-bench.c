@@ -16,12 +16,19 @@
  *   pci_off=OFF        BAR0 offset of dfl's registers on card B
  *   uio_off=OFF        offset of a scratch register in uio's map 0
  *   scratch=OFF        scratch register in dfl's region
- *   doorbell=OFF VALUE doorbell register in dfl's region, value written
- *   db_value=V           (the same register and vector on card B)
- *   pci_vector=V       card B's MSI-X vector the doorbell rings
+ *   vuart=dfl_dev.N    card A's OFS VUART, bound to vfio-dfl
+ *   ier=OFF            offset of its IER in its region (default 0x4)
+ *   pci_ier=OFF        BAR0 offset of card B's VUART IER
+ *   pci_vector=V       card B's MSI-X vector of its VUART (default 5)
  *   iters=N            samples per figure (interleaved), batch=K ops per
  *                      sample of an access figure, irq_iters=N,
- *                      open_iters=N, gap_us=U (doorbell spacing)
+ *                      open_iters=N, gap_us=U (interrupt spacing)
+ *
+ * The interrupt figures fire the VUART's interrupt the same way on both
+ * sides, as any 16550 can: pwrite() IER = 0, then IER = THRI (a rising
+ * edge of its line while the transmitter is empty), through the vfio-dfl
+ * device on card A and through card B's BAR0 region of vfio-pci, and time
+ * it to the return of the blocked eventfd read.
  *   json=FILE          the figures, machine-readable
  *   mode=NAME          recorded in the JSON (smoke or full)
  *
@@ -48,9 +55,10 @@
 
 /* ---- parameters -------------------------------------------------------- */
 
-static const char *p_dfl, *p_uio, *p_pci, *p_json, *p_mode = "full";
+static const char *p_dfl, *p_uio, *p_pci, *p_vuart, *p_json,
+		  *p_mode = "full";
 static uint64_t p_pci_off = 0x8000, p_uio_off = 0x8, p_scratch = 0x40,
-		p_doorbell = 0x48, p_db_value, p_pci_vector = 2;
+		p_ier = 0x4, p_pci_ier, p_pci_vector = 5;
 static unsigned int p_iters = 2000, p_batch = 16, p_irq_iters = 1000,
 		    p_open_iters = 50, p_gap_us = 1000;
 
@@ -76,8 +84,8 @@ static void parse(int argc, char **argv)
 		*v++ = 0;
 #define S(name) if (!strcmp(k, #name)) { p_##name = v; continue; }
 #define N(name) if (!strcmp(k, #name)) { p_##name = num(v); continue; }
-		S(dfl) S(uio) S(pci) S(json) S(mode)
-		N(pci_off) N(uio_off) N(scratch) N(doorbell) N(db_value)
+		S(dfl) S(uio) S(pci) S(vuart) S(json) S(mode)
+		N(pci_off) N(uio_off) N(scratch) N(ier) N(pci_ier)
 		N(pci_vector) N(iters) N(batch) N(irq_iters) N(open_iters)
 		N(gap_us)
 #undef S
@@ -85,8 +93,8 @@ static void parse(int argc, char **argv)
 		errno = EINVAL;
 		die("unknown key '%s'", k);
 	}
-	if (!p_dfl || !p_uio || !p_pci || !p_json)
-		die("dfl=, uio=, pci= and json= are required");
+	if (!p_dfl || !p_uio || !p_pci || !p_vuart || !p_pci_ier || !p_json)
+		die("dfl=, uio=, pci=, vuart=, pci_ier= and json= are required");
 	if (!p_iters || !p_batch || !p_irq_iters || !p_open_iters)
 		die("iteration counts must not be 0");
 }
@@ -299,6 +307,8 @@ static void region(int fd, unsigned int index, struct vfio_region_info *r)
 }
 
 static struct vdev D, P;	/* vfio-dfl feature, vfio-pci card B */
+static struct vdev U;		/* card A's VUART on vfio-dfl */
+static uint64_t P_bar0;		/* file offset of card B's BAR0 region */
 static int uio_fd = -1;
 static volatile uint8_t *uio_map;
 static size_t uio_len;
@@ -309,6 +319,10 @@ static void resolve(void)
 	snprintf(D.sysfs, sizeof(D.sysfs), "/sys/bus/dfl/devices/%s", p_dfl);
 	if (vfio_cdev_path(D.sysfs, D.cdev, sizeof(D.cdev), NULL, 0))
 		die("vfio-dfl: no VFIO cdev under %s", D.sysfs);
+	U.label = "vfio-dfl (VUART)";
+	snprintf(U.sysfs, sizeof(U.sysfs), "/sys/bus/dfl/devices/%s", p_vuart);
+	if (vfio_cdev_path(U.sysfs, U.cdev, sizeof(U.cdev), NULL, 0))
+		die("vfio-dfl: no VFIO cdev under %s", U.sysfs);
 	P.label = "vfio-pci";
 	snprintf(P.sysfs, sizeof(P.sysfs), "/sys/bus/pci/devices/%s", p_pci);
 	if (vfio_cdev_path(P.sysfs, P.cdev, sizeof(P.cdev), NULL, 0))
@@ -332,11 +346,20 @@ static void setup(void)
 	if (D.map == MAP_FAILED)
 		die("mmap vfio-dfl");
 
+	vdev_open(&U);
+	region(U.fd, 0, &r);
+	if (p_ier + 4 > r.size)
+		die("IER at 0x%" PRIx64 " is outside %s's region", p_ier, p_vuart);
+	U.off = r.offset;
+
 	vdev_open(&P);
 	region(P.fd, VFIO_PCI_BAR0_REGION_INDEX, &r);
 	if (!(r.flags & VFIO_REGION_INFO_FLAG_MMAP) || p_pci_off + 4096 > r.size)
 		die("card B BAR0 not mappable or 0x%" PRIx64 " outside it", p_pci_off);
 	P.off = r.offset + p_pci_off;
+	P_bar0 = r.offset;
+	if (p_pci_ier + 4 > r.size)
+		die("card B's VUART IER 0x%" PRIx64 " is outside BAR0", p_pci_ier);
 	P.map_len = r.size;
 	P.map = mmap(NULL, P.map_len, PROT_READ | PROT_WRITE, MAP_SHARED, P.fd, r.offset);
 	if (P.map == MAP_FAILED)
@@ -444,7 +467,8 @@ static void mmap_figure(const char *name, bool store)
 struct irqsub {
 	const char *label;
 	int efd, done, cpu;
-	volatile uint64_t *db;
+	int fd;			/* the VFIO device that fires it */
+	uint64_t ier;		/* file offset of the VUART's IER */
 	_Atomic uint64_t t0;
 	_Atomic int stop;
 	struct samples s;
@@ -479,10 +503,20 @@ struct irq_result {
 	int eff[2];
 };
 
+/* The VUART's line: IER = 0, then IER = THRI, a rising edge */
+static void fire(const struct irqsub *q)
+{
+	uint32_t ier;
+
+	for (ier = 0; ier <= 2; ier += 2)
+		if (pwrite(q->fd, &ier, 4, q->ier) != 4)
+			die("%s: write IER", q->label);
+}
+
 /*
  * One case: readers pinned to rcpu, blocked in read(); the interrupts'
- * affinity on icpu; the writer (this thread) on wcpu rings the doorbells
- * through the mappings, alternating, one at a time.
+ * affinity on icpu; the writer (this thread) on wcpu fires the VUARTs'
+ * interrupts through the VFIO devices, alternating, one at a time.
  */
 static void irq_case(struct irqsub *q, int irqs[2], int rcpu, int icpu,
 		     int wcpu, struct samples *out, struct irq_result *res)
@@ -507,7 +541,7 @@ static void irq_case(struct irqsub *q, int irqs[2], int rcpu, int icpu,
 
 			usleep(p_gap_us);	/* the reader is back in read() */
 			atomic_store(&q[j].t0, now_ns());
-			*q[j].db = p_db_value;
+			fire(&q[j]);
 			res->rung[j]++;
 			if (!eventfd_wait(q[j].done, 10000))
 				res->timeouts[j]++;
@@ -543,11 +577,13 @@ static void irq_figures(void)
 			die("eventfd");
 	}
 	q[0].label = "vfio-dfl";
-	q[0].db = (volatile uint64_t *)(D.map + p_doorbell);
-	if (vfio_set_trigger(D.fd, 0, q[0].efd))
-		die("vfio-dfl: arm IRQ index 0");
+	q[0].fd = U.fd;
+	q[0].ier = U.off + p_ier;
+	if (vfio_set_trigger(U.fd, 0, q[0].efd))
+		die("vfio-dfl: arm the VUART's IRQ index 0");
 	q[1].label = "vfio-pci";
-	q[1].db = (volatile uint64_t *)(P.map + P.map_off + p_doorbell);
+	q[1].fd = P.fd;
+	q[1].ier = P_bar0 + p_pci_ier;
 	{
 		char b[sizeof(struct vfio_irq_set) + sizeof(int)];
 		struct vfio_irq_set *set = (void *)b;
@@ -561,7 +597,7 @@ static void irq_figures(void)
 		if (ioctl(P.fd, VFIO_DEVICE_SET_IRQS, set))
 			die("vfio-pci: arm MSI-X vector %" PRIu64, p_pci_vector);
 	}
-	snprintf(name, sizeof(name), "vfio-dfl-irq[0](%s)", p_dfl);
+	snprintf(name, sizeof(name), "vfio-dfl-irq[0](%s)", p_vuart);
 	irqs[0] = irq_by_name(name);
 	snprintf(name, sizeof(name), "vfio-msix[%" PRIu64 "](%s)", p_pci_vector, p_pci);
 	irqs[1] = irq_by_name(name);
@@ -573,7 +609,7 @@ static void irq_figures(void)
 
 	irq_cpus[0][0] = 0; irq_cpus[0][1] = 0; irq_cpus[0][2] = w;
 	irq_case(q, irqs, 0, 0, w, out, &irq_res[0]);
-	peer(figure("interrupt, same CPU", "ns", "doorbell write -> eventfd read returns", &out[0]),
+	peer(figure("interrupt, same CPU", "ns", "VUART IER = 0, IER = THRI (pwrite) -> eventfd read returns", &out[0]),
 	     "vfio-pci", &out[1]);
 	free(out[0].v);
 	free(out[1].v);
@@ -582,13 +618,13 @@ static void irq_figures(void)
 		have_cross = 1;
 		irq_cpus[1][0] = 0; irq_cpus[1][1] = 1; irq_cpus[1][2] = 1;
 		irq_case(q, irqs, 0, 1, 1, out, &irq_res[1]);
-		peer(figure("interrupt, cross CPU", "ns", "doorbell write -> eventfd read returns", &out[0]),
+		peer(figure("interrupt, cross CPU", "ns", "VUART IER = 0, IER = THRI (pwrite) -> eventfd read returns", &out[0]),
 		     "vfio-pci", &out[1]);
 		free(out[0].v);
 		free(out[1].v);
 	}
 	pin(0);
-	vfio_set_trigger(D.fd, 0, -1);
+	vfio_set_trigger(U.fd, 0, -1);
 	{
 		struct vfio_irq_set set = { .argsz = sizeof(set),
 			.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
@@ -673,8 +709,8 @@ static void print_table(FILE *o)
 
 	for (int c2 = 0; c2 < 1 + have_cross; c2++)
 		fprintf(o, "\nInterrupts (%s: reader CPU %d, IRQ CPU %d (effective %d, %d), writer CPU %d): "
-			"vfio-dfl %" PRIu64 " doorbells, %" PRIu64 " events, %u timeouts; "
-			"vfio-pci %" PRIu64 " doorbells, %" PRIu64 " events, %u timeouts\n",
+			"vfio-dfl %" PRIu64 " fired, %" PRIu64 " events, %u timeouts; "
+			"vfio-pci %" PRIu64 " fired, %" PRIu64 " events, %u timeouts\n",
 			c2 ? "cross CPU" : "same CPU", irq_cpus[c2][0], irq_cpus[c2][1],
 			irq_res[c2].eff[0], irq_res[c2].eff[1], irq_cpus[c2][2],
 			irq_res[c2].rung[0], irq_res[c2].events[0], irq_res[c2].timeouts[0],
@@ -701,8 +737,9 @@ static void write_json(const char *path)
 	fprintf(o, "\"iterations_text\": \"%u interleaved samples of %u operations per "
 		"access figure, %u per interrupt figure, %u open cycles\",\n",
 		p_iters, p_batch, p_irq_iters, p_open_iters);
-	fprintf(o, "\"devices\": {\"vfio_dfl\": \"%s\", \"uio_dfl\": \"%s\", "
-		"\"vfio_pci\": \"%s\"},\n", p_dfl, p_uio, p_pci);
+	fprintf(o, "\"devices\": {\"vfio_dfl\": \"%s\", \"vfio_dfl_vuart\": \"%s\", "
+		"\"uio_dfl\": \"%s\", \"vfio_pci\": \"%s\"},\n", p_dfl, p_vuart,
+		p_uio, p_pci);
 	fprintf(o, "\"figures\": [\n");
 	for (int i = 0; i < nfigs; i++) {
 		struct figure *f = &figs[i];
@@ -722,8 +759,8 @@ static void write_json(const char *path)
 	for (int c = 0; c < 1 + have_cross; c++)
 		fprintf(o, "{\"case\": \"%s\", \"reader_cpu\": %d, \"irq_cpu\": %d, "
 			"\"effective_irq_cpu\": [%d, %d], \"writer_cpu\": %d, "
-			"\"vfio-dfl\": {\"doorbells\": %" PRIu64 ", \"events\": %" PRIu64
-			", \"timeouts\": %u}, \"vfio-pci\": {\"doorbells\": %" PRIu64
+			"\"vfio-dfl\": {\"fired\": %" PRIu64 ", \"events\": %" PRIu64
+			", \"timeouts\": %u}, \"vfio-pci\": {\"fired\": %" PRIu64
 			", \"events\": %" PRIu64 ", \"timeouts\": %u}}%s\n",
 			c ? "cross CPU" : "same CPU", irq_cpus[c][0], irq_cpus[c][1],
 			irq_res[c].eff[0], irq_res[c].eff[1], irq_cpus[c][2],
