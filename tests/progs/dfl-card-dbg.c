@@ -15,8 +15,6 @@
 #include <sys/mman.h>
 #include "util.h"
 
-#define DBG_BAR		4
-#define DBG_SIZE	0x1000
 #define DBG_CTRL	0x58
 #define DBG_VUART_EDGES	0x60
 
@@ -26,22 +24,13 @@ int main(int argc, char **argv)
 		"r1", "r2", "r4", "r8", "w1", "w2", "w4", "w8",
 	};
 	volatile uint64_t *regs;
-	char path[256];
 	unsigned int i;
-	int fd;
 
 	if (argc < 2 || argc > 3 ||
 	    (argc == 3 && strcmp(argv[2], "reset") &&
 	     strcmp(argv[2], "vuart-edges")))
 		die("usage: %s BDF [reset|vuart-edges]", argv[0]);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource%d",
-		 argv[1], DBG_BAR);
-	fd = open(path, O_RDWR | O_SYNC);
-	if (fd < 0)
-		die("open %s", path);
-	regs = mmap(NULL, DBG_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (regs == MAP_FAILED)
-		die("mmap %s", path);
+	regs = dfl_dbg_map(argv[1]);
 	if (argc == 3 && !strcmp(argv[2], "vuart-edges")) {
 		printf("%" PRIu64 "\n", regs[DBG_VUART_EDGES / 8]);
 		return 0;

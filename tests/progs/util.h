@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 static inline void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -64,6 +65,31 @@ static inline unsigned long long read_sysfs_ull(const char *path)
 	if (read_sysfs(path, buf, sizeof(buf)))
 		die("read %s", path);
 	return strtoull(buf, NULL, 0);
+}
+
+/*
+ * The card model's BAR4 debug registers (qemu/REGISTERS.md) of the PCI
+ * function BDF, mapped through its sysfs resource file; dies on error.
+ */
+#define DFL_DBG_BAR		4
+#define DFL_DBG_SIZE		0x1000
+static inline volatile uint64_t *dfl_dbg_map(const char *bdf)
+{
+	volatile uint64_t *regs;
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.64s/resource%d",
+		 bdf, DFL_DBG_BAR);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0)
+		die("open %s", path);
+	regs = mmap(NULL, DFL_DBG_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    fd, 0);
+	if (regs == MAP_FAILED)
+		die("mmap %s", path);
+	close(fd);
+	return regs;
 }
 
 #endif

@@ -195,8 +195,6 @@ static void *ring(void *arg)
 
 static volatile sig_atomic_t stop;
 
-#define DBG_BAR		4
-#define DBG_SIZE	0x1000
 #define DBG_CTRL	0x58
 
 /* The card model's BAR4 counters, zeroed, if DFL_CARD_DBG names a card */
@@ -204,20 +202,10 @@ static volatile uint64_t *dbg_open(void)
 {
 	const char *bdf = getenv("DFL_CARD_DBG");
 	volatile uint64_t *regs;
-	char path[256];
-	int fd;
 
 	if (!bdf || !*bdf)
 		return NULL;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.64s/resource%d",
-		 bdf, DBG_BAR);
-	fd = open(path, O_RDWR | O_SYNC);
-	if (fd < 0)
-		die("open %s", path);
-	regs = mmap(NULL, DBG_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (regs == MAP_FAILED)
-		die("mmap %s", path);
-	close(fd);
+	regs = dfl_dbg_map(bdf);
 	regs[DBG_CTRL / 8] = 1;
 	return regs;
 }
