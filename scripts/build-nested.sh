@@ -6,9 +6,9 @@
 #   /usr/bin/qemu-system-aarch64 and dtc from Debian (with their libraries),
 #   /nested/Image.gz      Debian 12's arm64 kernel (linux-image-*-arm64),
 #   /nested/guest.cpio.gz the arm64 guest's initramfs: Debian's arm64
-#                         busybox-static, tests/nested/guest-init,
-#                         dfl-guest-irq.ko (built against Debian's arm64
-#                         headers) and dfl-guest-mem (static),
+#                         busybox-static, tests/nested/guest-init and
+#                         vuart-tty (tests/progs, static); no module,
+#                         the guest's drivers are Debian's own,
 #   /nested/dfl-guest-bm  a bare-metal arm64 guest (tests/nested/dfl-guest-bm.c).
 # The arm64 packages come from Debian's archive through a private apt state
 # (the mirror read from the system's sources); nothing is installed on the
@@ -38,12 +38,10 @@ kpkg=${kpkg%:arm64}
 [ -n "$kpkg" ] || die "no linux-image-arm64 in the $SUITE index"
 krel=${kpkg#linux-image-}
 kver=$(papt apt-cache policy "$kpkg:arm64" | awk '/Candidate:/ { print $2 }')
-kbuild=linux-kbuild-$(echo "$krel" | cut -d. -f1,2)
-pkgs=("$kpkg:arm64=$kver" "linux-headers-$krel:arm64=$kver"
-      "linux-headers-${krel%-arm64}-common=$kver" "$kbuild:amd64=$kver"
-      "busybox-static:arm64")
+pkgs=("$kpkg:arm64=$kver" "busybox-static:arm64")
+PROGS=$TOP/tests/progs
 
-stamp=$( { printf '%s\n' "${pkgs[@]}"; cat "$SRC"/* "$0";
+stamp=$( { printf '%s\n' "${pkgs[@]}"; cat "$SRC"/* "$0" "$PROGS/vuart-tty.c" "$PROGS/util.h";
 	   qemu-system-aarch64 --version | head -n1; dtc --version; } | sha256sum | cut -c1-16)
 if [ -f "$OUT" ] && [ "$(cat "$OUT.stamp" 2>/dev/null)" = "$stamp" ]; then
 	echo "nested: $OUT (cached, $krel)"
@@ -61,21 +59,11 @@ for p in "${pkgs[@]}"; do
 	[ -f "$deb" ] || die "download of $p failed"
 	dpkg-deb -x "$deb" "$X"
 done
-hdr=$X/usr/src/linux-headers-$krel
-# Debian's headers include the common part by its absolute path.
-sed -i "s|/usr/src/|$X/usr/src/|" "$hdr/Makefile"
-
-log "building the guest driver for $krel"
 B=$NDIR/build
 rm -rf "$B"
 mkdir -p "$B"
-cp "$SRC/dfl-guest-irq.c" "$SRC/Kbuild" "$B/"
-make -s -C "$hdr" M="$B" CROSS_COMPILE=aarch64-linux-gnu- DEB_BUILD_ARCH=amd64 \
-	DEB_HOST_ARCH=arm64 DEB_HOST_GNU_TYPE=aarch64-linux-gnu modules 2>&1 |
-	grep -v 'Skipping BTF generation' >&2 || true
-[ -f "$B/dfl-guest-irq.ko" ] || die "dfl-guest-irq.ko did not build"
-aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static \
-	-o "$B/dfl-guest-mem" "$SRC/dfl-guest-mem.c"
+aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I "$PROGS" \
+	-o "$B/vuart-tty" "$PROGS/vuart-tty.c"
 # the bare-metal guest: linked above the device tree QEMU puts at RAM's start
 aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib \
 	-static -fno-pie -no-pie -mgeneral-regs-only -Wl,-Ttext=0x40100000 \
@@ -87,8 +75,7 @@ cp "$X/bin/busybox" "$G/bin/busybox"
 ln -s busybox "$G/bin/sh"
 cp "$SRC/guest-init" "$G/init"
 chmod +x "$G/init"
-cp "$B/dfl-guest-irq.ko" "$G/"
-cp "$B/dfl-guest-mem" "$G/bin/"
+cp "$B/vuart-tty" "$G/bin/"
 
 R=$NDIR/root
 mkdir -p "$R/nested" "$R/usr/bin"

@@ -1,17 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # QEMU's vfio-platform as a vfio-dfl consumer, end to end: inside this VM,
-# Debian 12's qemu-system-aarch64 (TCG) boots Debian's arm64 kernel with a
-# feature 0x15 passed through by tools/vfio-dfl-qemu, the script dfl.rst's
-# QEMU part points to. Each arm64 guest
-# (tests/nested/guest-init) checks the registers, round-trips the scratch
-# register, and counts exactly the interrupts it rings on each index.
-# run1: a guest with QEMU's mmap fast path; QEMU's own trace shows that
-# nothing was trapped. run2, on the other card's 0x15 while run1 boots:
-# x-no-mmap=on and a bare-metal guest program (tests/nested/dfl-guest-bm.c;
-# Debian's QEMU has no qtest accelerator): every access is trapped and
-# reaches vfio-dfl at its own width. Edges: a second QEMU on a device in
-# use, the device request while QEMU holds the device (run1), QEMU killed
-# with every interrupt armed (run2).
+# Debian 12's qemu-system-aarch64 (TCG) boots guests with a feature passed
+# through by tools/vfio-dfl-qemu, the script dfl.rst's QEMU part points to.
+# run1: the card's VUART (FME 0x24) as a "ns16550a" node, and Debian's
+# arm64 kernel with nothing of ours but a tty program
+# (tests/nested/guest-init): the stock 8250 of_serial driver makes a ttyS
+# of it, whose bytes come out of the card's chardev on this VM's host and
+# come in from it, whose MCR loopback works, and whose interrupts the
+# guest, QEMU and this kernel count consistently with the VUART's edges.
+# Its edges: a second QEMU on the VUART, the host unbinding it while the
+# guest holds it, and QEMU killed with the port open and interrupts
+# flowing (the VUART is found reset and 8250_dfl takes it back).
+# run2 and run3, a bare-metal guest (tests/nested/dfl-guest-bm.c; Debian's
+# QEMU has no qtest accelerator) on the test feature 0x15 of each card,
+# while run1 boots: run2 with x-no-mmap=on, every access trapped and
+# reaching vfio-dfl at its own width, then QEMU killed with every
+# interrupt armed; run3 with QEMU's mmap fast path, QEMU's own trace
+# showing that no access to the page-aligned region was trapped.
 # The nested QEMUs keep both of this VM's vCPUs busy: make check runs it
 # alone (vm-slots), as paired with another VM it took 2.4 times as long.
 # vm: --card rp1 --card rp2 --mem 3G --timeout 900 --extra-initrd nested.cpio
@@ -20,36 +25,53 @@
 . /usr/bin/dfl.sh
 
 trap '' PIPE	# a QEMU that died must fail the checks, not end the script
-RW=2000		# scratch round trips per run
-RINGS=3		# doorbells per interrupt index
 W=/tmp/nested
 mkdir -p $W
 
 ok "vfio-dfl module loads" modprobe vfio-dfl
-devs=
+bdf=$(dfl_card_bdf)
+run1_dev=$(dfl_dev_by_id 0 0x24 "$bdf")
+run3_dev=$(dfl_dev_by_id 0 0x15 "$bdf")
+run2_dev=
 for d in /sys/bus/dfl/devices/dfl_dev.*; do
 	[ "$(cat $d/type)" = 0x0 ] && [ "$(cat $d/feature_id)" = 0x15 ] &&
-		devs="$devs $(basename $d)"
+		[ "${d##*/}" != "$run3_dev" ] && run2_dev=${d##*/}
 done
-set -- $devs
-eq "feature 0x15 on both cards" 2 $#
-[ $# = 2 ] || { tap_done; exit 1; }
-run1_dev=$1 run2_dev=$2
+ok "the VUART ($run1_dev) and feature 0x15 on both cards ($run3_dev, $run2_dev)" \
+	test -n "$run1_dev" -a -n "$run2_dev" -a -n "$run3_dev"
+[ -n "$run1_dev" ] && [ -n "$run2_dev" ] && [ -n "$run3_dev" ] || { tap_done; exit 1; }
 diag "arm64 guest kernel $(cat /nested/RELEASE), $(qemu-system-aarch64 --version | head -n1)"
 T0=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - T0 )) s"; }
 
-# 0x15 (qemu/REGISTERS.md): one page of CSRs, 2 interrupts, CSR +0..+0x3f
-# read 0, SCRATCH +0x40, DOORBELL +0x48, DOORBELL_COUNT +0x50, IRQ_STATUS
-# +0x58 (W1C).
-APPEND="console=ttyAMA0 quiet dflbase=0x0c000000 dflirqs=2 dflzero=0x40"
-APPEND="$APPEND dflscratch=0x40 dfldoorbell=0x48 dflcount=0x50 dflstatus=0x58"
-APPEND="$APPEND dflrings=$RINGS dflrw=$RW"
+# The VUART (qemu/REGISTERS.md): region 0 is its 0x20 bytes of 16550
+# registers, one interrupt; its DFHv1 parameters REG_LAYOUT (width 4,
+# shift 2) and CLK_FRQ become the node's properties.
+VUART_ENV="SIZE=$(printf 0x%x $DFL_F24_REG_SPAN) NIRQ=1 NODE=serial COMPAT=ns16550a"
+VUART_PROPS="reg-shift = <2>; reg-io-width = <4>; clock-frequency = <$DFL_F24_CLK>;"
+OUT=68656c6c6f2066726f6d20746865206e657374656420677565737421	# "hello from the nested guest!"
+IN=776f726c642c20686f737420746f206e6573746564	# "world, host to nested"
+LOOP=64
+APPEND="console=ttyAMA0 quiet dflout=$OUT dflin=$IN dflloop=$LOOP"
+# 0x15 (qemu/REGISTERS.md): one page of CSRs, SCRATCH +0x40
+F15_ENV="SIZE=0x1000 NIRQ=2 COMPAT=vfio-dfl-test,feature"
 QBASE="-display none -monitor none -nodefaults -serial stdio"
-QARGS="$QBASE -kernel /nested/Image.gz -initrd /nested/guest.cpio.gz -append"
 
 # vfio-dfl interrupts requested on the host for device $1
 host_irqs() { grep -c "vfio-dfl-irq\[.*($1)" /proc/interrupts; }
+# this kernel's count of the interrupt vfio-dfl requested for index 0 of
+# device $1 (all CPUs; the count survives the free)
+host_count() {
+	local irq
+	irq=$(grep "vfio-dfl-irq\[0\]($1)" /proc/interrupts | cut -d: -f1 | tr -d ' ')
+	[ -n "$irq" ] || irq=$(cat $W/$1.irq 2>/dev/null)
+	[ -n "$irq" ] || { echo -1; return; }
+	echo "$irq" > $W/$1.irq
+	tr ',' '\n' < /sys/kernel/irq/$irq/per_cpu_count | awk '{ n += $1 } END { print n + 0 }'
+}
+edges() { dfl-card-dbg "$bdf" vuart-edges; }
+# a 16550 register of the VUART, read through BAR0 behind every driver
+uart_reg() { dfl-card-dbg "$bdf" bar0 $((DFL_F24_CSR_OFST + $1)); }
 # the run's variables: dev, pid, fd, log (console), trace (QEMU's trace)
 use() {
 	R=$1
@@ -61,19 +83,23 @@ trapped() {
 	echo "$(grep -c "^vfio_region_read .*:region0+0x40, 8)" $trace)" \
 	     "$(grep -c "^vfio_region_write .*:region0+0x40, 0x[0-9a-f]*, 8)" $trace)"
 }
+# ... and the narrower scratch writes, 8, 16 and 32 bits
+trapped_narrow() {
+	for z in 1 2 4; do grep -c "^vfio_region_write .*:region0+0x40, 0xff, $z)" $trace; done | xargs
+}
 # interrupts QEMU received from vfio-dfl on IRQ index $1
 injected() { grep -c "^vfio_platform_intp_interrupt Inject IRQ #$1 " $trace; }
 
-# start RUN FD [QEMU options]: tools/vfio-dfl-qemu in the background; console
-# in $W/RUN.log, answers to the guest through fd FD
+# start RUN FD ENV [QEMU options]: tools/vfio-dfl-qemu in the background
+# with the variables ENV and PROPS=$props; console in $W/RUN.log,
+# answers to the guest through fd FD
 start() {
 	use $1
-	local f=$2
-	shift 2
+	local f=$2 e=$3
+	shift 3
 	rm -f $W/$R.in
 	mkfifo $W/$R.in
-	DEV=$dev SIZE=0x1000 NIRQ=2 COMPAT=vfio-dfl-test,feature \
-		vfio-dfl-qemu -D $trace \
+	env DEV=$dev PROPS="$props" $e vfio-dfl-qemu -D $trace \
 		-trace vfio_region_read -trace vfio_region_write \
 		-trace vfio_platform_intp_interrupt \
 		"$@" < $W/$R.in > $log 2>&1 &
@@ -120,52 +146,96 @@ relay() {
 		eq "$R guest: $what" ok "$v"
 	done < $W/verdicts
 }
-bail() { kill -9 $run1_pid $run2_pid 2>/dev/null; tap_done; exit 1; }
+# a value the guest said on its console: said RUN WORD
+said() { use $1; sed -n "s/^@@L2 $2 //p" $log | tr -d '\r' | tail -n1; }
+bail() { kill -9 $run1_pid $run2_pid $run3_pid 2>/dev/null; tap_done; exit 1; }
 
 dmesg_mark
-start run1 7 $QARGS "$APPEND"
+props=$VUART_PROPS
+start run1 7 "$VUART_ENV" $QBASE -kernel /nested/Image.gz \
+	-initrd /nested/guest.cpio.gz -append "$APPEND"
+props=
 
-# run2: a bare-metal guest, every access trapped
-start run2 8 $QBASE -kernel /nested/dfl-guest-bm -global vfio-platform.x-no-mmap=on
+# run2 and run3: bare-metal guests on 0x15, trapped and mapped
+start run2 8 "$F15_ENV" $QBASE -kernel /nested/dfl-guest-bm -global vfio-platform.x-no-mmap=on
+start run3 9 "$F15_ENV" $QBASE -kernel /nested/dfl-guest-bm
 check_expect run2 "the bare-metal guest ran its checks" '@@L2 DONE' 600 || bail
-diag "run2: done after $(elapsed)"
-ok "run2: QEMU does not map the region" sh -c "! grep -q 'vfio-device' /proc/$run2_pid/maps"
+check_expect run3 "the bare-metal guest ran its checks" '@@L2 DONE' 600 || bail
+diag "run2, run3: done after $(elapsed)"
 use run2
+ok "run2: QEMU does not map the region" sh -c "! grep -q 'vfio-device' /proc/$pid/maps"
 eq "run2: QEMU armed both interrupts of $dev" 2 "$(host_irqs $dev)"
 eq "run2: x-no-mmap=on trapped every 64-bit scratch access (reads, writes)" "200 204" "$(trapped)"
-eq "run2: ... and the 8-, 16- and 32-bit ones, at their own width" "1 1 1" \
-	"$(for z in 1 2 4; do grep -c "^vfio_region_write .*:region0+0x40, 0xff, $z)" $trace; done | xargs)"
+eq "run2: ... and the 8-, 16- and 32-bit ones, at their own width" "1 1 1" "$(trapped_narrow)"
 eq "run2: QEMU received exactly the doorbells' interrupts (index 0, 1)" "2 2" \
 	"$(injected 0) $(injected 1)"
 relay run2 6
+use run3
+ok "run3: QEMU maps the region" grep -q 'vfio-device' /proc/$pid/maps
+eq "run3: the mmap fast path: QEMU trapped no 64-bit scratch access (reads, writes)" "0 0" "$(trapped)"
+eq "run3: ... and no 8-, 16- or 32-bit one" "0 0 0" "$(trapped_narrow)"
+eq "run3: QEMU received exactly the doorbells' interrupts (index 0, 1)" "2 2" \
+	"$(injected 0) $(injected 1)"
+relay run3 6
+kill $pid
+wait $pid
+eq "run3: QEMU exits cleanly on SIGTERM" 0 $?
+exec 9>&-
+grep '^qemu-system-aarch64' $log | sed 's/^/# run3 QEMU said: /'
+eq "run3: no vfio-dfl interrupt left requested" 0 "$(host_irqs $dev)"
+ok "run3: the feature is usable on the host" vfio-dfl-tool scratch $dev 0x40 0x0123456789abcdef
 
-check_expect run1 "the arm64 guest boots and binds its driver" '@@L2 WAIT rw' 900 || bail
+# run2: QEMU killed with every interrupt armed
+use run2
+ok "run2: QEMU still holds its device" kill -0 $pid
+eq "run2: both interrupts still armed" 2 "$(host_irqs $dev)"
+kill -9 $pid
+wait $pid
+exec 8>&-
+grep '^qemu-system-aarch64' $log | sed 's/^/# run2 QEMU said: /'
+eq "run2: no vfio-dfl interrupt left requested after QEMU is killed" 0 "$(host_irqs $dev)"
+ok "run2: the feature is usable on the host" vfio-dfl-tool irq $dev 0 0x48 4
+ok "run2: and so is its scratch register" vfio-dfl-tool scratch $dev 0x40 0x0123456789abcdef
+
+# run1: the VUART under the guest's stock driver
+check_expect run1 "the arm64 guest boots" '@@L2 WAIT send' 900 || bail
 diag "run1: guest up after $(elapsed)"
+diag "run1 guest: $(said run1 INFO)"
 use run1
-eq "run1: QEMU armed both interrupts of $dev" 2 "$(host_irqs $dev)"
-ok "run1: QEMU maps the region" grep -q 'vfio-device' /proc/$pid/maps
-before=$(trapped)
+eq "run1: QEMU armed the VUART's interrupt" 1 "$(host_irqs $dev)"
+ok "run1: QEMU does not map the VUART's 0x20 bytes (no mmap offered)" \
+	sh -c "! grep -q 'vfio-device' /proc/$pid/maps"
+h0=$(host_count $dev) e0=$(edges)
+vuart-chr 0 recv > /dev/null
 answer run1 go
-check_expect run1 "the guest did its round trips" '@@L2 WAIT rw-done' 600 || bail
-set -- $before $(trapped)
-eq "run1: $RW scratch round trips took the mmap fast path (QEMU trapped no read, no write)" \
-	"0 0" "$(( $3 - $1 )) $(( $4 - $2 ))"
+check_expect run1 "the guest wrote its bytes" '@@L2 WAIT sent' 300 || bail
+eq "run1: the guest's bytes come out of the VUART's chardev" "$OUT" "$(vuart-chr 0 recv)"
 answer run1 go
-check_expect run1 "the guest counted its interrupts" '@@L2 WAIT end' 600 || bail
-diag "run1: interrupts done after $(elapsed)"
+check_expect run1 "the guest opened the port to receive" '@@L2 WAIT recv' 300 || bail
+vuart-chr 0 send $IN > /dev/null
+answer run1 go
+check_expect run1 "the guest did its loopback" '@@L2 DONE' 300 || bail
+eq "run1: the loopback sent nothing out of the chardev" "" "$(vuart-chr 0 recv)"
+g=$(said run1 IRQS) i=$(injected 0) h=$(( $(host_count $dev) - h0 )) e=$(( $(edges) - e0 ))
+diag "run1: interrupts counted by the guest $g, injected by QEMU $i, by this kernel $h; VUART edges $e"
+# Each count is at most the next: QEMU reads every signal that arrived
+# on its eventfd at once, raises a line already raised without a new
+# edge, and the MSI-X vector was masked while the port was closed.
+ok "run1: 0 < guest <= QEMU <= this kernel <= VUART edges" \
+	test "${g:-0}" -gt 0 -a "${g:-0}" -le "$i" -a "$i" -le "$h" -a "$h" -le "$e"
 
 # A second QEMU on a device in use
-DEV=$run1_dev SIZE=0x1000 NIRQ=2 COMPAT=vfio-dfl-test,feature \
-	timeout 300 vfio-dfl-qemu $QBASE -kernel /nested/dfl-guest-bm < /dev/null > $W/second.log 2>&1
+env DEV=$dev $VUART_ENV PROPS="$VUART_PROPS" timeout 300 vfio-dfl-qemu $QBASE \
+	-kernel /nested/dfl-guest-bm < /dev/null > $W/second.log 2>&1
 rc=$?
 sed 's/^/# second QEMU: /' $W/second.log
 eq "a second QEMU on run1's device fails at realize" 1 \
 	"$([ $rc -ne 0 ] && [ $rc -ne 124 ] && echo 1)"
 ok "... saying the group is busy" grep -q "failed to open /dev/vfio/[0-9]*: Device or resource busy" $W/second.log
 ok "run1's QEMU is unaffected" kill -0 $run1_pid
-eq "run1's interrupts are still armed" 2 "$(host_irqs $run1_dev)"
+eq "run1's interrupt is still armed" 1 "$(host_irqs $run1_dev)"
 
-# run1: the host asks for the device back while the guest runs
+# The host asks for the VUART back while the guest holds it
 use run1
 echo $dev > /sys/bus/dfl/drivers/vfio-dfl/unbind &
 UNBIND=$!
@@ -174,34 +244,37 @@ ok "run1: unbinding relays the device request to QEMU" \
 sleep 3
 ok "run1: unbinding waits while QEMU holds the device" kill -0 $UNBIND
 answer run1 again
-check_expect run1 "the guest still gets its interrupts while the host waits" \
-	'@@L2 WAIT end-again' 300
-answer run1 poweroff
-wait $pid
-eq "run1: QEMU exits cleanly when the guest powers off" 0 $?
-ok "run1: unbinding completes once QEMU is gone" wait $UNBIND
-eq "run1: QEMU received exactly the doorbells' interrupts (index 0, 1)" \
-	"$((RINGS + 1)) $((RINGS + 1))" "$(injected 0) $(injected 1)"
-diag "run1: QEMU received the device request (index 2) $(injected 2) time(s), as an interrupt"
-diag "run1: \"Relaying device request\" logged $(dmesg_new | grep -c "$dev: Relaying device request to user") time(s)"
-eval "exec $fd>&-"
-grep '^qemu-system-aarch64' $log | sed 's/^/# run1 QEMU said: /'
-relay run1 13
-eq "run1: no vfio-dfl interrupt left requested" 0 "$(host_irqs $dev)"
-ok "run1: the feature binds again" sh -c "echo $dev > /sys/bus/dfl/drivers_probe"
-ok "run1: the feature is usable on the host" vfio-dfl-tool irq $dev 1 0x48 4
-
-# run2: QEMU killed with every interrupt armed
-use run2
-ok "run2: QEMU still holds its device" kill -0 $pid
-eq "run2: both interrupts still armed" 2 "$(host_irqs $dev)"
+check_expect run1 "the guest's port still works while the host waits" \
+	'one more loopback while the host waits' 300
+# QEMU killed with the port open and interrupts flowing
+answer run1 flood
+check_expect run1 "the guest floods the port's loopback" '@@L2 FLOODING' 60
+a=$(host_count $dev)
+sleep 3
+b=$(host_count $dev)
+ok "run1: interrupts are flowing ($a, 3 s later $b)" test "$b" -gt "$a"
+lcr=$(uart_reg $DFL_UART_LCR) ier=$(uart_reg $DFL_UART_IER) mcr=$(uart_reg $DFL_UART_MCR)
+ok "run1: the guest's port is live: LCR $lcr, IER $ier, MCR $mcr (LOOP)" \
+	test $((lcr)) != 0 -a $((ier)) != 0 -a $((mcr & 0x10)) != 0
 kill -9 $pid
 wait $pid
-exec 8>&- 9<&-
-grep '^qemu-system-aarch64' $log | sed 's/^/# run2 QEMU said: /'
-eq "run2: no vfio-dfl interrupt left requested after QEMU is killed" 0 "$(host_irqs $dev)"
-ok "run2: the feature is usable on the host" vfio-dfl-tool irq $dev 0 0x48 4
-ok "run2: and so is its scratch register" vfio-dfl-tool scratch $dev 0x40 0x0123456789abcdef
+eval "exec $fd>&-"
+grep '^qemu-system-aarch64' $log | sed 's/^/# run1 QEMU said: /'
+ok "run1: unbinding completes once QEMU is gone" wait $UNBIND
+diag "run1: QEMU received the device request (index 1) $(injected 1) time(s), as an interrupt"
+diag "run1: \"Relaying device request\" logged $(dmesg_new | grep -c "$dev: Relaying device request to user") time(s)"
+relay run1 12
+eq "run1: no vfio-dfl interrupt left requested" 0 "$(host_irqs $dev)"
+eq "run1: the VUART is found reset: LCR, IER, MCR" "0x0 0x0 0x0" \
+	"$(uart_reg $DFL_UART_LCR) $(uart_reg $DFL_UART_IER) $(uart_reg $DFL_UART_MCR)"
+ok "run1: driverctl unset-override" driverctl --nosave --bus dfl unset-override "$dev"
+eq "run1: 8250_dfl takes the VUART back" dfl-uart "$(driver_of /sys/bus/dfl/devices/$dev)"
+tty=$(vuart_tty "$bdf")
+ok "run1: a 16550A tty again ($tty)" test -n "$tty" -a "$(cat /sys/class/tty/$tty/type 2>/dev/null)" = 4
+ok "run1: 8250_dfl: MCR loopback on /dev/$tty" vuart-tty "/dev/$tty" loop 16
+vuart-chr 0 recv > /dev/null
+ok "run1: 8250_dfl: 3 bytes out" vuart-tty "/dev/$tty" send 4f4b0a
+eq "run1: 8250_dfl: they reach the host, nothing the guest left" 4f4b0a "$(vuart-chr 0 recv)"
 diag "done after $(elapsed)"
 ok "no kernel splat" no_new_splat
 tap_done

@@ -2,8 +2,10 @@
 /*
  * A bare-metal arm64 guest for QEMU's virt machine (loaded with -kernel as
  * an ELF image, MMU off) that drives feature 0x15 passed through by
- * vfio-platform at the platform bus (tests/guest/10-*, the x-no-mmap=on
- * run). It boots in no time, which a Linux guest under nested TCG does not.
+ * vfio-platform at the platform bus (tests/guest/10-*: run2 with
+ * x-no-mmap=on, every access trapped; run3 through QEMU's mapping of the
+ * region until the first interrupt). It boots in no time, which a Linux
+ * guest under nested TCG does not.
  *
  * It round-trips the scratch register N times with 64-bit accesses and
  * once at each narrower width, then rings each doorbell RINGS times and

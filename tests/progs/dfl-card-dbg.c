@@ -2,7 +2,8 @@
 /*
  * dfl-card-dbg: read or reset the access-width counters of the DFL card
  * model (qemu/REGISTERS.md, BAR4), through the PCI function's sysfs
- * resource file. Test hardware only: a real card has no such BAR.
+ * resource file. Test hardware only: a real card has no such BAR (bar0,
+ * below, works on any card).
  *
  *   dfl-card-dbg BDF          print "r1 R r2 R r4 R r8 R w1 W w2 W w4 W w8 W"
  *   dfl-card-dbg BDF reset    zero the counters
@@ -10,6 +11,9 @@
  *                             print the rising edges of FME 0x24's (the
  *                             VUART's) interrupt line, each one MSI-X
  *                             message for vector 5
+ *   dfl-card-dbg BDF bar0 OFF print the 32-bit register at BAR0 + OFF in
+ *                             hex, read behind every driver's back (what
+ *                             the last owner of a feature left there)
  */
 #include <inttypes.h>
 #include <sys/mman.h>
@@ -26,10 +30,20 @@ int main(int argc, char **argv)
 	volatile uint64_t *regs;
 	unsigned int i;
 
+	if (argc == 4 && !strcmp(argv[2], "bar0")) {
+		unsigned long off = strtoul(argv[3], NULL, 0);
+		volatile uint32_t *bar0;
+
+		if (off % 4)
+			die("BAR0 offset 0x%lx is not 4-byte aligned", off);
+		bar0 = pci_bar_map(argv[1], 0, (off | 0xfff) + 1);
+		printf("0x%" PRIx32 "\n", bar0[off / 4]);
+		return 0;
+	}
 	if (argc < 2 || argc > 3 ||
 	    (argc == 3 && strcmp(argv[2], "reset") &&
 	     strcmp(argv[2], "vuart-edges")))
-		die("usage: %s BDF [reset|vuart-edges]", argv[0]);
+		die("usage: %s BDF [reset|vuart-edges|bar0 OFF]", argv[0]);
 	regs = dfl_dbg_map(argv[1]);
 	if (argc == 3 && !strcmp(argv[2], "vuart-edges")) {
 		printf("%" PRIu64 "\n", regs[DBG_VUART_EDGES / 8]);

@@ -68,28 +68,34 @@ static inline unsigned long long read_sysfs_ull(const char *path)
 }
 
 /*
- * The card model's BAR4 debug registers (qemu/REGISTERS.md) of the PCI
- * function BDF, mapped through its sysfs resource file; dies on error.
+ * The first @len bytes of BAR @bar of the PCI function @bdf, mapped
+ * read/write through its sysfs resource file, behind the back of any
+ * driver bound to the function; dies on error.
  */
-#define DFL_DBG_BAR		4
-#define DFL_DBG_SIZE		0x1000
-static inline volatile uint64_t *dfl_dbg_map(const char *bdf)
+static inline volatile void *pci_bar_map(const char *bdf, int bar, size_t len)
 {
-	volatile uint64_t *regs;
+	volatile void *p;
 	char path[256];
 	int fd;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.64s/resource%d",
-		 bdf, DFL_DBG_BAR);
+		 bdf, bar);
 	fd = open(path, O_RDWR | O_SYNC);
 	if (fd < 0)
 		die("open %s", path);
-	regs = mmap(NULL, DFL_DBG_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		    fd, 0);
-	if (regs == MAP_FAILED)
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
 		die("mmap %s", path);
 	close(fd);
-	return regs;
+	return p;
+}
+
+/* The card model's BAR4 debug registers (qemu/REGISTERS.md) */
+#define DFL_DBG_BAR		4
+#define DFL_DBG_SIZE		0x1000
+static inline volatile uint64_t *dfl_dbg_map(const char *bdf)
+{
+	return pci_bar_map(bdf, DFL_DBG_BAR, DFL_DBG_SIZE);
 }
 
 #endif

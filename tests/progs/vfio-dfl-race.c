@@ -295,9 +295,8 @@ static bool irq_left(void)
 int main(int argc, char **argv)
 {
 	pthread_t th[4];
-	int secs, fd, efd, scratch, i, n, bad = 0;
+	int secs, efd, scratch, i, n, bad = 0;
 	uint64_t got, pending, ev;
-	char path[256];
 	bool irqs;
 
 	if (argc != 6 || (strcmp(argv[1], "irqs") && strcmp(argv[1], "close") &&
@@ -308,13 +307,7 @@ int main(int argc, char **argv)
 	bell_ier = !strncmp(argv[4], "ier:", 4);
 	bell = strtoull(argv[4] + (bell_ier ? 4 : 0), NULL, 0);
 	secs = atoi(argv[5]);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", argv[3]);
-	fd = open(path, O_RDWR | O_SYNC);
-	if (fd < 0)
-		die("open %s", path);
-	bar0 = mmap(NULL, (bell | 0xfff) + 1, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (bar0 == MAP_FAILED)
-		die("mmap %s", path);
+	bar0 = pci_bar_map(argv[3], 0, (bell | 0xfff) + 1);
 
 	if (!strcmp(argv[1], "open")) {
 		bad = race_open(secs);

@@ -11,6 +11,10 @@
  *   vuart-tty TTY loop N            MCR loopback (TIOCM_LOOP): write N
  *                                   bytes of a pattern, read the same N
  *                                   back within 10 s, loopback off
+ *   vuart-tty TTY flood             MCR loopback, 64 bytes at a time out
+ *                                   and back, until killed (interrupts
+ *                                   flow all the while; exit 1 as soon
+ *                                   as a round comes back short)
  *
  * With VUART_IRQ=Linux IRQ and VUART_BDF=PCI address of the card model,
  * send and loop also compare, between the open and the close of the
@@ -178,6 +182,29 @@ static int do_loop(int fd, size_t n)
 	return 0;
 }
 
+static int do_flood(int fd)
+{
+	int loop = TIOCM_LOOP;
+	unsigned char out[64], in[64];
+	unsigned long rounds;
+	size_t i;
+
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (unsigned char)(i * 7 + 0x41);
+	if (ioctl(fd, TIOCMBIS, &loop))
+		die("TIOCMBIS TIOCM_LOOP");
+	for (rounds = 0;; rounds++) {
+		if (write(fd, out, sizeof(out)) != (ssize_t)sizeof(out))
+			die("write");
+		if (read_n(fd, in, sizeof(in)) != sizeof(in) ||
+		    memcmp(in, out, sizeof(in))) {
+			fprintf(stderr, "flood: round %lu came back short or different\n",
+				rounds);
+			return 1;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char buf[4096];
@@ -185,8 +212,10 @@ int main(int argc, char **argv)
 	size_t n, got, i;
 	int fd, ret;
 
+	if (argc == 3 && !strcmp(argv[2], "flood"))
+		return do_flood(open_raw(argv[1]));
 	if (argc < 4)
-		die("usage: %s TTY send HEX | recv N CMD... | loop N", argv[0]);
+		die("usage: %s TTY send HEX | recv N CMD... | loop N | flood", argv[0]);
 	fd = open_raw(argv[1]);
 	read_counts(&c0);
 	if (!strcmp(argv[2], "send")) {
