@@ -9,10 +9,15 @@
 #                         busybox-static, tests/nested/guest-init and
 #                         vuart-tty (tests/progs, static); no module,
 #                         the guest's drivers are Debian's own,
-#   /nested/dfl-guest-bm  a bare-metal arm64 guest (tests/nested/dfl-guest-bm.c).
-# The arm64 packages come from Debian's archive through a private apt state
-# (the mirror read from the system's sources); nothing is installed on the
-# host for them. Rebuilt only when an input changes.
+#   /nested/dfl-guest-bm  a bare-metal arm64 guest (tests/nested/dfl-guest-bm.c),
+#   /nested/qemu10/       Debian 13's qemu-system-aarch64 (QEMU 10.0, whose
+#                         vfio-platform can use iommufd and the device's
+#                         cdev) with Debian 13's loader and every library
+#                         it loads; /usr/bin/qemu10-system-aarch64 runs it.
+# The arm64 packages and Debian 13's QEMU come from Debian's archive
+# through private apt states (the mirror read from the system's sources);
+# nothing is installed on the host for them. Rebuilt only when an input
+# changes.
 source "$(dirname "$0")/lib.sh"
 
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -41,7 +46,28 @@ kver=$(papt apt-cache policy "$kpkg:arm64" | awk '/Candidate:/ { print $2 }')
 pkgs=("$kpkg:arm64=$kver" "busybox-static:arm64")
 PROGS=$TOP/tests/progs
 
-stamp=$( { printf '%s\n' "${pkgs[@]}"; cat "$SRC"/* "$0" "$PROGS/vuart-tty.c" "$PROGS/util.h";
+# Debian 13's qemu-system-arm and the libraries it depends on, at the
+# versions of its index: the amd64 closure of its Depends, less what is
+# not a library (the loader's list below picks what QEMU really loads).
+Q10SUITE=trixie
+Q10APT=$NDIR/apt-$Q10SUITE
+q10line="deb [arch=amd64 signed-by=$KEYRING] $(debian_mirror) $Q10SUITE main"
+q10apt() { private_apt "$Q10APT" "$q10line" "$@"; }
+if [ -z "$(find "$Q10APT/lists" -name '*Packages*' -mtime -1 2>/dev/null | head -n1)" ]; then
+	q10apt apt-get update -qq || log "apt update ($Q10SUITE) failed; using cached index"
+fi
+q10pkgs=()
+for p in $(q10apt apt-cache depends --recurse --no-recommends --no-suggests \
+		--no-conflicts --no-breaks --no-replaces --no-enhances qemu-system-arm |
+	   grep -E '^(lib[a-z0-9.+-]*|zlib1g|qemu-system-arm)$' | sort -u); do
+	v=$(q10apt apt-cache policy "$p" | awk '/Candidate:/ { print $2 }')
+	[ -n "$v" ] && [ "$v" != "(none)" ] || die "$p: no candidate in $Q10SUITE"
+	q10pkgs+=("$p=$v")
+done
+[ ${#q10pkgs[@]} -gt 1 ] || die "no qemu-system-arm in the $Q10SUITE index"
+
+stamp=$( { printf '%s\n' "${pkgs[@]}" "${q10pkgs[@]}";
+	   cat "$SRC"/* "$0" "$PROGS/vuart-tty.c" "$PROGS/util.h";
 	   qemu-system-aarch64 --version | head -n1; dtc --version; } | sha256sum | cut -c1-16)
 if [ -f "$OUT" ] && [ "$(cat "$OUT.stamp" 2>/dev/null)" = "$stamp" ]; then
 	echo "nested: $OUT (cached, $krel)"
@@ -77,8 +103,35 @@ cp "$SRC/guest-init" "$G/init"
 chmod +x "$G/init"
 cp "$B/vuart-tty" "$G/bin/"
 
+log "downloading qemu-system-arm of $Q10SUITE with its libraries (${#q10pkgs[@]} packages)"
+rm -rf "$NDIR/deb10" "$NDIR/x10"
+mkdir -p "$NDIR/deb10" "$NDIR/x10"
+(cd "$NDIR/deb10" && q10apt apt-get download -qq "${q10pkgs[@]}" 2>&1 | grep -v 'unsandboxed' >&2 || true)
+[ "$(ls "$NDIR/deb10"/*.deb | wc -l)" = ${#q10pkgs[@]} ] || die "download of $Q10SUITE's QEMU failed"
+for deb in "$NDIR/deb10"/*.deb; do
+	dpkg-deb -x "$deb" "$NDIR/x10"
+done
+
 R=$NDIR/root
-mkdir -p "$R/nested" "$R/usr/bin"
+mkdir -p "$R/nested/qemu10/lib" "$R/usr/bin"
+ld10=$NDIR/x10/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+cp "$NDIR/x10/usr/bin/qemu-system-aarch64" "$ld10" "$R/nested/qemu10/"
+libs=$("$ld10" --library-path "$NDIR/x10/usr/lib/x86_64-linux-gnu" --list \
+	"$NDIR/x10/usr/bin/qemu-system-aarch64") || die "$Q10SUITE's QEMU does not load"
+echo "$libs" | grep -q 'not found' && die "$Q10SUITE's QEMU misses libraries: $libs"
+for lib in $(echo "$libs" | awk '$2 == "=>" { print $3 }'); do
+	cp -L "$lib" "$R/nested/qemu10/lib/"
+done
+cat > "$R/usr/bin/qemu10-system-aarch64" <<'WRAP'
+#!/bin/sh
+exec /nested/qemu10/ld-linux-x86-64.so.2 --library-path /nested/qemu10/lib \
+	/nested/qemu10/qemu-system-aarch64 "$@"
+WRAP
+chmod +x "$R/usr/bin/qemu10-system-aarch64"
+q10=$("$R/nested/qemu10/ld-linux-x86-64.so.2" --library-path "$R/nested/qemu10/lib" \
+	"$R/nested/qemu10/qemu-system-aarch64" --version | head -n1) ||
+	die "the packed QEMU of $Q10SUITE does not run"
+log "packed $q10 with $(ls "$R/nested/qemu10/lib" | wc -l) libraries"
 (cd "$G" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) |
 	gzip -1 > "$R/nested/guest.cpio.gz"
 cp "$X/boot/vmlinuz-$krel" "$R/nested/Image.gz"

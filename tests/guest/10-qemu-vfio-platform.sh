@@ -11,6 +11,12 @@
 # Its edges: a second QEMU on the VUART, the host unbinding it while the
 # guest holds it, and QEMU killed with the port open and interrupts
 # flowing (the VUART is found reset and 8250_dfl takes it back).
+# run4, at the same time: the other card's VUART, the same guest, with
+# Debian 13's QEMU 10.0 (build-nested.sh packs it with its libraries).
+# Its iommufd backend cannot take a vfio-dfl device: QEMU opens and binds
+# the VUART's cdev, then asks iommufd for the hardware IOMMU behind it,
+# which an emulated-IOMMU device does not have, and fails at realize;
+# run4 checks that it still does, and leaves the VUART clean.
 # run2 and run3, a bare-metal guest (tests/nested/dfl-guest-bm.c; Debian's
 # QEMU has no qtest accelerator) on the test feature 0x15 of each card,
 # while run1 boots: run2 with x-no-mmap=on, every access trapped and
@@ -32,14 +38,20 @@ ok "vfio-dfl module loads" modprobe vfio-dfl
 bdf=$(dfl_card_bdf)
 run1_dev=$(dfl_dev_by_id 0 0x24 "$bdf")
 run3_dev=$(dfl_dev_by_id 0 0x15 "$bdf")
-run2_dev=
+run2_dev= run4_dev=
 for d in /sys/bus/dfl/devices/dfl_dev.*; do
-	[ "$(cat $d/type)" = 0x0 ] && [ "$(cat $d/feature_id)" = 0x15 ] &&
-		[ "${d##*/}" != "$run3_dev" ] && run2_dev=${d##*/}
+	[ "$(cat $d/type)" = 0x0 ] && [ "$(dfl_dev_card ${d##*/})" != "$bdf" ] || continue
+	case $(cat $d/feature_id) in
+	0x15) run2_dev=${d##*/} ;;
+	0x24) run4_dev=${d##*/} ;;
+	esac
 done
-ok "the VUART ($run1_dev) and feature 0x15 on both cards ($run3_dev, $run2_dev)" \
-	test -n "$run1_dev" -a -n "$run2_dev" -a -n "$run3_dev"
-[ -n "$run1_dev" ] && [ -n "$run2_dev" ] && [ -n "$run3_dev" ] || { tap_done; exit 1; }
+bdf2=$(dfl_dev_card "$run4_dev")
+ok "the VUART and feature 0x15 on both cards ($run1_dev $run3_dev, $run4_dev $run2_dev)" \
+	test -n "$run1_dev" -a -n "$run2_dev" -a -n "$run3_dev" -a -n "$run4_dev"
+[ -n "$run1_dev" ] && [ -n "$run2_dev" ] && [ -n "$run3_dev" ] && [ -n "$run4_dev" ] ||
+	{ tap_done; exit 1; }
+diag "QEMU of run4: $(qemu10-system-aarch64 --version | head -n1)"
 diag "arm64 guest kernel $(cat /nested/RELEASE), $(qemu-system-aarch64 --version | head -n1)"
 T0=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - T0 )) s"; }
@@ -69,7 +81,7 @@ host_count() {
 	echo "$irq" > $W/$1.irq
 	tr ',' '\n' < /sys/kernel/irq/$irq/per_cpu_count | awk '{ n += $1 } END { print n + 0 }'
 }
-edges() { dfl-card-dbg "$bdf" vuart-edges; }
+edges() { dfl-card-dbg "$1" vuart-edges; }
 # a 16550 register of the VUART, read through BAR0 behind every driver
 uart_reg() { dfl-card-dbg "$bdf" bar0 $((DFL_F24_CSR_OFST + $1)); }
 # the run's variables: dev, pid, fd, log (console), trace (QEMU's trace)
@@ -148,12 +160,58 @@ relay() {
 }
 # a value the guest said on its console: said RUN WORD
 said() { use $1; sed -n "s/^@@L2 $2 //p" $log | tr -d '\r' | tail -n1; }
-bail() { kill -9 $run1_pid $run2_pid $run3_pid 2>/dev/null; tap_done; exit 1; }
+bail() { kill -9 $run1_pid $run2_pid $run3_pid $run4_pid 2>/dev/null; tap_done; exit 1; }
+
+# vuart_io RUN CARD CHR: the host's side of the guest's tty checks on the
+# VUART of card CARD, whose chardev is vuart-chr CHR: the guest's bytes
+# come out, the host's come in, the loopback stays inside, and the counts
+# of interrupts agree.
+vuart_io() {
+	local r=$1 card=$2 chr=$3 h0 e0 g i h e
+	use $r
+	h0=$(host_count $dev) e0=$(edges $card)
+	vuart-chr $chr recv > /dev/null
+	answer $r go
+	check_expect $r "the guest wrote its bytes" '@@L2 WAIT sent' 300 || bail
+	eq "$r: the guest's bytes come out of the VUART's chardev" "$OUT" "$(vuart-chr $chr recv)"
+	answer $r go
+	check_expect $r "the guest opened the port to receive" '@@L2 WAIT recv' 300 || bail
+	vuart-chr $chr send $IN > /dev/null
+	answer $r go
+	check_expect $r "the guest did its loopback" '@@L2 DONE' 300 || bail
+	eq "$r: the loopback sent nothing out of the chardev" "" "$(vuart-chr $chr recv)"
+	g=$(said $r IRQS) i=$(injected 0) h=$(( $(host_count $dev) - h0 )) e=$(( $(edges $card) - e0 ))
+	diag "$r: interrupts counted by the guest $g, injected by QEMU $i, by this kernel $h; VUART edges $e"
+	# Each count is at most the next: QEMU reads every signal that
+	# arrived on its eventfd at once, raises a line already raised
+	# without a new edge, and the MSI-X vector was masked while the port
+	# was closed.
+	ok "$r: 0 < guest <= QEMU <= this kernel <= VUART edges" \
+		test "${g:-0}" -gt 0 -a "${g:-0}" -le "$i" -a "$i" -le "$h" -a "$h" -le "$e"
+}
 
 dmesg_mark
 props=$VUART_PROPS
 start run1 7 "$VUART_ENV" $QBASE -kernel /nested/Image.gz \
 	-initrd /nested/guest.cpio.gz -append "$APPEND"
+# run4: QEMU 10.0's iommufd backend first (it stops at realize), then
+# its group path with the guest
+use run4
+mkdir -p /run/vfio-dfl-qemu/$dev
+ln -sfn /sys/bus/dfl/devices/$dev/vfio-dev /run/vfio-dfl-qemu/$dev/vfio-dev
+env DEV=$dev $VUART_ENV PROPS="$props" QEMU=qemu10-system-aarch64 timeout 300 \
+	vfio-dfl-qemu $QBASE -object iommufd,id=ifd -global vfio-platform.iommufd=ifd \
+	-kernel /nested/dfl-guest-bm < /dev/null > $W/iommufd.log 2>&1
+rc=$?
+sed 's/^/# QEMU 10.0 iommufd: /' $W/iommufd.log
+eq "run4: QEMU 10.0's iommufd backend fails at realize on the VUART" 1 \
+	"$([ $rc -ne 0 ] && [ $rc -ne 124 ] && echo 1)"
+ok "run4: ... after binding its cdev, when it asks for the hardware IOMMU (IOMMU_GET_HW_INFO: ENOENT)" \
+	grep -q "vfio $dev: Failed to get hardware info: No such file or directory" $W/iommufd.log
+eq "run4: ... and leaves no interrupt requested" 0 "$(host_irqs $dev)"
+rm /run/vfio-dfl-qemu/$dev/vfio-dev
+start run4 6 "$VUART_ENV QEMU=qemu10-system-aarch64" $QBASE \
+	-kernel /nested/Image.gz -initrd /nested/guest.cpio.gz -append "$APPEND"
 props=
 
 # run2 and run3: bare-metal guests on 0x15, trapped and mapped
@@ -205,26 +263,28 @@ use run1
 eq "run1: QEMU armed the VUART's interrupt" 1 "$(host_irqs $dev)"
 ok "run1: QEMU does not map the VUART's 0x20 bytes (no mmap offered)" \
 	sh -c "! grep -q 'vfio-device' /proc/$pid/maps"
-h0=$(host_count $dev) e0=$(edges)
-vuart-chr 0 recv > /dev/null
-answer run1 go
-check_expect run1 "the guest wrote its bytes" '@@L2 WAIT sent' 300 || bail
-eq "run1: the guest's bytes come out of the VUART's chardev" "$OUT" "$(vuart-chr 0 recv)"
-answer run1 go
-check_expect run1 "the guest opened the port to receive" '@@L2 WAIT recv' 300 || bail
-vuart-chr 0 send $IN > /dev/null
-answer run1 go
-check_expect run1 "the guest did its loopback" '@@L2 DONE' 300 || bail
-eq "run1: the loopback sent nothing out of the chardev" "" "$(vuart-chr 0 recv)"
-g=$(said run1 IRQS) i=$(injected 0) h=$(( $(host_count $dev) - h0 )) e=$(( $(edges) - e0 ))
-diag "run1: interrupts counted by the guest $g, injected by QEMU $i, by this kernel $h; VUART edges $e"
-# Each count is at most the next: QEMU reads every signal that arrived
-# on its eventfd at once, raises a line already raised without a new
-# edge, and the MSI-X vector was masked while the port was closed.
-ok "run1: 0 < guest <= QEMU <= this kernel <= VUART edges" \
-	test "${g:-0}" -gt 0 -a "${g:-0}" -le "$i" -a "$i" -le "$h" -a "$h" -le "$e"
+vuart_io run1 "$bdf" 0
+
+# run4: the same with QEMU 10.0
+check_expect run4 "the arm64 guest boots under QEMU 10.0" '@@L2 WAIT send' 600 || bail
+diag "run4: guest up after $(elapsed)"
+diag "run4 guest: $(said run4 INFO)"
+use run4
+eq "run4: QEMU armed the VUART's interrupt" 1 "$(host_irqs $dev)"
+ok "run4: QEMU 10.0 maps no region of the VUART and holds its group" \
+	sh -c "! grep -q 'vfio-device' /proc/$pid/maps &&
+		ls -l /proc/$pid/fd | grep -q ' -> /dev/vfio/$(basename $(readlink /sys/bus/dfl/devices/$dev/iommu_group))\$'"
+vuart_io run4 "$bdf2" 1
+answer run4 poweroff
+wait $pid
+eq "run4: QEMU 10.0 exits cleanly when the guest powers off" 0 $?
+exec 6>&-
+grep '^qemu' $log | sed 's/^/# run4 QEMU said: /'
+relay run4 11
+eq "run4: no vfio-dfl interrupt left requested" 0 "$(host_irqs $dev)"
 
 # A second QEMU on a device in use
+use run1
 env DEV=$dev $VUART_ENV PROPS="$VUART_PROPS" timeout 300 vfio-dfl-qemu $QBASE \
 	-kernel /nested/dfl-guest-bm < /dev/null > $W/second.log 2>&1
 rc=$?
