@@ -6,7 +6,7 @@
 # and compares BAR0 with qemu/dfl-card-map.sh, then exercises the scratch,
 # port reset, doorbell, IRQ_STATUS, MSI-X PBA and BAR4 access counter
 # registers.  Further QEMU runs check the msix-in-bar0=on, the
-# csr-outside-bars=on and the vuart-csr=0x202 variants.
+# csr-outside-bars=on, the vuart-csr=0x202 and the hssi=on variants.
 #
 #   qemu/check-dfl-card.sh [QEMU_BINARY]
 #
@@ -574,6 +574,105 @@ for bad in 0x201 0x80 0x402; do
 		check "vuart-csr=$bad is refused" 1 "$(grep -c "vuart-csr=$bad, must be even" "$TMP/err")"
 	fi
 done
+
+########################################################################
+# Run 4: hssi=on: FME 0x15 is the OFS HSSI subsystem (DFHv0.5): header,
+# subsystem CSRs, the SAL mailbox as OPAE's hssicommon.py drives it, the
+# wrapper's ColdReset handshake and what it resets
+qemu_start ",hssi=on"
+cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
+cfg 0x04 0x6
+H=$DFL_F15_OFST
+hr() { qt readl $((BAR0 + H + $1)); }
+hw() { qt writel $((BAR0 + H + $1)) "$2" >/dev/null; }
+# sal CMD PORT [WRITE_DATA]: one mailbox transaction; prints READ_DATA
+sal() {
+	hw $DFL_HSSI_CTRL_ADDR 0
+	hw $DFL_HSSI_CMD_STATUS 0
+	hw $DFL_HSSI_CTRL_ADDR $(( $1 | ($2 << 8) ))
+	if [ $# -eq 3 ]; then
+		hw $DFL_HSSI_WRITE_DATA "$3"
+		hw $DFL_HSSI_CMD_STATUS 2
+	else
+		hw $DFL_HSSI_CMD_STATUS 1
+	fi
+	hr $DFL_HSSI_READ_DATA
+}
+check "hssi: DFH" "$DFL_HSSI_DFH" "$(rq $H)"
+check "hssi: GUID_L" "$DFL_HSSI_GUID_L" "$(rq $((H + 0x8)))"
+check "hssi: GUID_H" "$DFL_HSSI_GUID_H" "$(rq $((H + 0x10)))"
+check "hssi: CSR_ADDR" "$DFL_HSSI_CSR_ADDR" "$(rq $((H + 0x18)))"
+check "hssi: CSR_SIZE_GROUP" "$DFL_HSSI_CSR_SIZE_GRP" "$(rq $((H + 0x20)))"
+check "hssi: DFH as two 32-bit halves" "$(( DFL_HSSI_DFH & 0xffffffff ))" "$(hr 0)"
+check "hssi: features walked" "$DFL_NR_FEATURES" "$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } | wc -l)"
+check "hssi: VERSION" "$DFL_HSSI_VERSION_V" "$(hr $DFL_HSSI_VERSION)"
+check "hssi: FEATURE" "$DFL_HSSI_FEATURE_V" "$(hr $DFL_HSSI_FEATURE)"
+check "hssi: NumPorts from FEATURE" "$DFL_HSSI_NPORTS" "$(( ($(hr $DFL_HSSI_FEATURE) >> 1) & 0x1f ))"
+for p in 0 7; do
+	check "hssi: PORT_${p}_ATTR" "$DFL_HSSI_PORT_ATTR_V" "$(hr $((DFL_HSSI_PORT_ATTR + 4 * p)))"
+	check "hssi: PORT_${p}_STATUS" 0 "$(hr $((DFL_HSSI_PORT_STATUS + 4 * p)))"
+done
+check "hssi: past PORT_7_ATTR" 0 "$(hr $((DFL_HSSI_PORT_ATTR + 4 * DFL_HSSI_NPORTS)))"
+check "hssi: CMD_STATUS idle" 0 "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: TSE_CTRL" "$DFL_HSSI_TSE_CTRL_V" "$(hr $DFL_HSSI_TSE_CTRL)"
+check "hssi: DBG_CTRL" "$DFL_HSSI_DBG_CTRL_V" "$(hr $DFL_HSSI_DBG_CTRL)"
+check "hssi: INDV_RST" 0 "$(rq $((H + DFL_HSSI_INDV_RST)))"
+check "hssi: INDV_RST_ACK" "$DFL_HSSI_INDV_RST_ACK_V" "$(rq $((H + DFL_HSSI_INDV_RST_ACK)))"
+check "hssi: COLD_RST: ColdResetAck at rest" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: SCRATCHPAD" 0 "$(rq $((H + DFL_HSSI_SCRATCHPAD)))"
+check "hssi: no test doorbell block at BAR0 0x8000" 0 "$(rq $((DFL_F15_CSR_OFST + DFL_F15_SCRATCH)))"
+wq $((DFL_F15_CSR_OFST + DFL_F15_SCRATCH)) 0x1234
+check "hssi: ... nor scratch there" 0 "$(rq $((DFL_F15_CSR_OFST + DFL_F15_SCRATCH)))"
+# the mailbox
+check "hssi: SAL firmware version" "$DFL_HSSI_FW_VERSION" "$(sal $DFL_HSSI_SAL_FW_VERSION 0)"
+check "hssi: ... Ack set, Read cleared itself" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: SAL get profile, port 3" 0x15 "$(sal $DFL_HSSI_SAL_GET_PROFILE 3)"
+sal $DFL_HSSI_SAL_SET_PROFILE 3 0x7 >/dev/null
+check "hssi: ... Ack set, Write cleared itself" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: SAL set profile, port 3, reads back" 0x7 "$(sal $DFL_HSSI_SAL_GET_PROFILE 3)"
+check "hssi: ... port 4 keeps its own" 0x15 "$(sal $DFL_HSSI_SAL_GET_PROFILE 4)"
+check "hssi: SAL get MTU" "$DFL_HSSI_MTU" "$(sal $DFL_HSSI_SAL_GET_MTU 0)"
+sal $DFL_HSSI_SAL_SET_CSR $(( 1 | (0x12 << 8) )) 0xcafe >/dev/null
+check "hssi: SAL set/get CSR (port 1, address 0x12)" 0xcafe "$(sal $DFL_HSSI_SAL_GET_CSR $(( 1 | (0x12 << 8) )))"
+sal $DFL_HSSI_SAL_LOOPBACK_ON 2 >/dev/null
+sal $DFL_HSSI_SAL_LOOPBACK_ON 5 >/dev/null
+check "hssi: SAL loopback on, ports 2 and 5 (BAR4)" 0x24 "$(dbg $DFL_DBG_HSSI_LOOPBACK)"
+sal $DFL_HSSI_SAL_LOOPBACK_OFF 5 >/dev/null
+check "hssi: SAL loopback off, port 5" 0x4 "$(dbg $DFL_DBG_HSSI_LOOPBACK)"
+sal 0x42 0 >/dev/null
+check "hssi: unknown SAL command: Ack and Error" 0x14 "$(hr $DFL_HSSI_CMD_STATUS)"
+sal $DFL_HSSI_SAL_GET_PROFILE 8 >/dev/null
+check "hssi: port 8 (past NumPorts): Ack and Error" 0x14 "$(hr $DFL_HSSI_CMD_STATUS)"
+sal $DFL_HSSI_SAL_NOP 0 >/dev/null
+check "hssi: the next command clears Error" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
+hw $DFL_HSSI_CMD_STATUS 0
+check "hssi: Ack cleared by the user" 0 "$(hr $DFL_HSSI_CMD_STATUS)"
+# one 64-bit write: CTRL_ADDR (high half) before CMD_STATUS (low half)
+wq $((H + DFL_HSSI_CMD_STATUS)) $(( (DFL_HSSI_SAL_GET_PROFILE | (4 << 8)) << 32 | 1 ))
+check "hssi: a 64-bit write issues CTRL_ADDR then CMD_STATUS" 0x15 "$(hr $DFL_HSSI_READ_DATA)"
+# state the subsystem's ColdReset resets, and state it keeps
+wq $((H + DFL_HSSI_SCRATCHPAD)) 0x0123456789abcdef
+wq $((H + DFL_HSSI_INDV_RST)) 0xffff000000000000
+hw $DFL_HSSI_DBG_CTRL 0x1
+hw $DFL_HSSI_TSE_CTRL 0
+check "hssi: TSE_CTRL MagicSleep_N is RW" 0 "$(hr $DFL_HSSI_TSE_CTRL)"
+dbg_reset
+wq $((H + DFL_HSSI_COLD_RST)) 1
+check "hssi: ColdReset set, ColdResetAck" 3 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+wq $((H + DFL_HSSI_COLD_RST)) 1
+check "hssi: one ColdReset counted (BAR4), not two" 1 "$(dbg $DFL_DBG_HSSI_COLD_RESETS)"
+wq $((H + DFL_HSSI_COLD_RST)) 0
+check "hssi: ColdReset cleared, ColdResetAck at rest" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: ColdReset: loopback off" 0 "$(dbg $DFL_DBG_HSSI_LOOPBACK)"
+check "hssi: ColdReset: port 3's profile back" 0x15 "$(sal $DFL_HSSI_SAL_GET_PROFILE 3)"
+check "hssi: ColdReset: SAL CSR back to 0" 0 "$(sal $DFL_HSSI_SAL_GET_CSR $(( 1 | (0x12 << 8) )))"
+check "hssi: ColdReset keeps the wrapper's SCRATCHPAD" 0x0123456789abcdef "$(rq $((H + DFL_HSSI_SCRATCHPAD)))"
+check "hssi: ... and INDV_RST" 0xffff000000000000 "$(rq $((H + DFL_HSSI_INDV_RST)))"
+check "hssi: ... and DBG_CTRL (assumption)" 0x1 "$(hr $DFL_HSSI_DBG_CTRL)"
+check "hssi: ... and TSE_CTRL (assumption)" 0 "$(hr $DFL_HSSI_TSE_CTRL)"
+check "hssi: byte access to the scratchpad" 0xef "$(qt readb $((BAR0 + H + DFL_HSSI_SCRATCHPAD)))"
+check "hssi: BAR4 counts the HSSI accesses" 1 "$(( $(dbg $DFL_DBG_READS_1) >= 1 ))"
+qemu_stop
 
 echo "dfl-card check: $checks checks, $fails failed"
 [ $fails -eq 0 ]

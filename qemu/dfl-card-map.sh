@@ -120,6 +120,45 @@ DFL_F15_IRQ_STATUS=0x58                 # bit k: vector 2 + k rung; write 1 to c
 DFL_F15_MSIX_START=2
 DFL_F15_MSIX_NUM=2
 
+# -device dfl-card,hssi=on: FME 0x15 is the OFS HSSI subsystem instead,
+# in the "DFHv0.5" layout of the Agilex FIMs (HSSI_SS_CSR.xls): one page,
+# DFHv0 (so the dfl_dev's MMIO resource is the whole page and it has no
+# irqs), feature_rev 2, a GUID and CSR pointer at the DFHv1 places.
+# Offsets relative to the DFH (BAR0 DFL_F15_OFST); 32-bit registers up
+# to 0x108, 64-bit wrapper registers from 0x800.  The test doorbell
+# block at BAR0 0x8000 reads 0 then.
+DFL_HSSI_DFH=0x3000000010002015         # type 3, DfhVersion 0, next 0x1000, rev 2, id 0x15
+DFL_HSSI_REV=2
+DFL_HSSI_SIZE=0x1000
+DFL_HSSI_GUID_L=0x99a078ad18418b9d      # 0x08
+DFL_HSSI_GUID_H=0x4118a7cbd9db4a9b      # 0x10: 4118a7cb-d9db-4a9b-99a0-78ad18418b9d
+DFL_HSSI_CSR_ADDR=0xc0                  # 0x18: CSR_Addr_Lo[31:1] = 0x60
+DFL_HSSI_CSR_SIZE_GRP=0x0000004400010000 # 0x20: as the xls gives it
+DFL_HSSI_VERSION=0x060 DFL_HSSI_VERSION_V=0x00010000
+DFL_HSSI_FEATURE=0x064 DFL_HSSI_FEATURE_V=0x00003fd1   # 8 ports, all enabled
+DFL_HSSI_PORT_ATTR=0x068 DFL_HSSI_PORT_ATTR_V=0x00240415  # ports 0-7, 4 bytes apart
+DFL_HSSI_NPORTS=8
+DFL_HSSI_CMD_STATUS=0x0a8               # Read 0, Write 1 (self-clearing), Ack 2, Busy 3, Error 4
+DFL_HSSI_CTRL_ADDR=0x0ac                # SAL command 7:0, port 11:8, channel 15:12, address 31:16
+DFL_HSSI_READ_DATA=0x0b0
+DFL_HSSI_WRITE_DATA=0x0b4
+DFL_HSSI_PORT_STATUS=0x0c0              # ports 0-7, 4 bytes apart; 0 (no link)
+DFL_HSSI_TSE_CTRL=0x100 DFL_HSSI_TSE_CTRL_V=0x2
+DFL_HSSI_DBG_CTRL=0x108 DFL_HSSI_DBG_CTRL_V=0x00018800
+DFL_HSSI_INDV_RST=0x800                 # 64-bit RW
+DFL_HSSI_INDV_RST_ACK=0x808 DFL_HSSI_INDV_RST_ACK_V=0x00000000ffffffff
+DFL_HSSI_COLD_RST=0x810                 # ColdReset 0 RW, ColdResetAck 1 RO
+DFL_HSSI_STATUS=0x818
+DFL_HSSI_SCRATCHPAD=0x820               # 64-bit RW, kept by ColdReset
+DFL_HSSI_PTP_STATUS=0x828
+# SAL commands (CTRL_ADDR 7:0)
+DFL_HSSI_SAL_NOP=0x00 DFL_HSSI_SAL_GET_PROFILE=0x01 DFL_HSSI_SAL_SET_PROFILE=0x02
+DFL_HSSI_SAL_READ_MAC_STAT=0x03 DFL_HSSI_SAL_GET_MTU=0x04 DFL_HSSI_SAL_SET_CSR=0x05
+DFL_HSSI_SAL_GET_CSR=0x06 DFL_HSSI_SAL_LOOPBACK_ON=0x07 DFL_HSSI_SAL_LOOPBACK_OFF=0x08
+DFL_HSSI_SAL_RESET_MAC_STAT=0x09 DFL_HSSI_SAL_FW_VERSION=0xff
+DFL_HSSI_MTU=9600                       # assumption (not published)
+DFL_HSSI_FW_VERSION=0x00010000          # assumption (not published)
+
 # FME feature 0x24: the OFS VUART as ofs-fim-common ships it (DFHv1 header
 # and parameters of rtl/csrs/vuart_csr.sv), QEMU's 16550A behind it.
 # Header registers relative to its DFH; the 16550's registers are 8-bit,
@@ -182,3 +221,5 @@ DFL_DBG_LAST_SIZE=0x48                  # RO: its size in bytes
 DFL_DBG_LAST_WRITE=0x50                 # RO: 1 if it was a write
 DFL_DBG_CTRL=0x58                       # W: any write resets all of the above
 DFL_DBG_VUART_EDGES=0x60                # RO: rising edges of the VUART's line (MSI-X 5 sent)
+DFL_DBG_HSSI_COLD_RESETS=0x68           # RO: hssi=on: ColdReset requests (0 -> 1 of COLD_RST bit 0)
+DFL_DBG_HSSI_LOOPBACK=0x70              # RO: hssi=on: SAL loopback on, one bit per port

@@ -25,6 +25,13 @@
  * gives a CSR block that is only 2-byte aligned, for the access-width
  * tests (a test-only variant: OFS ships 0x200).
  *
+ * With the property hssi=on, FME feature 0x15 is the OFS HSSI subsystem
+ * in the "DFHv0.5" layout the Agilex FIMs ship (HSSI_SS_CSR.xls of
+ * ofs-agx7-pcie-attach, hssi_wrapper_csr.sv of ofs-fim-common): its DFH
+ * page at BAR0 0x2000 with the subsystem's CSRs, the SAL mailbox and the
+ * shell wrapper's resets and scratchpad (dfl_card_hssi_read()); without
+ * it, 0x15 is the test doorbell feature below.
+ *
  * With the property csr-outside-bars=on, FME 0x23's DFHv1 CSR_ADDR is the
  * absolute address 0xfee00000 (the x86 MSI window), outside every BAR of
  * the function: a header Linux must refuse.
@@ -178,6 +185,67 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 /* A parameter header: next = 2 qwords (header and one data qword) */
 #define DFHV1_PARAM(id, eop)    ((id) | ((eop) ? DFHV1_PARAM_EOP : 0) | \
                                  (2ULL << DFHV1_PARAM_NEXT_SHIFT))
+
+/*
+ * hssi=on: FME 0x15, the OFS HSSI subsystem ("DFHv0.5": DfhVersion 0,
+ * feature_rev 2, a GUID and a CSR pointer in the DFHv1 places, which a
+ * DFHv0 parser does not read).  One page at BAR0 0x2000: the subsystem's
+ * CSRs (32-bit registers) from 0x000, the shell wrapper's (64-bit) from
+ * 0x800.  Values as HSSI_SS_CSR.xls gives them; qemu/REGISTERS.md lists
+ * what the model assumes where the sources are silent.
+ */
+#define HSSI_OFST               0x2000
+#define HSSI_SIZE               0x1000
+#define HSSI_DFH                DFH(DFH_TYPE_PRIVATE, 0, 0, HSSI_SIZE, 2, 0x15)
+#define HSSI_GUID_L             0x99a078ad18418b9dULL
+#define HSSI_GUID_H             0x4118a7cbd9db4a9bULL
+#define HSSI_CSR_ADDR_V         0xc0ULL /* CSR_Addr_Lo[31:1] = 0x60 */
+#define HSSI_CSR_SIZE_GRP_V     0x0000004400010000ULL
+#define HSSI_VERSION            0x060   /* 32-bit registers from here */
+#define HSSI_VERSION_V          0x00010000      /* 1.0 */
+#define HSSI_FEATURE            0x064
+#define HSSI_FEATURE_V          0x00003fd1      /* AXI4, 8 ports, all enabled */
+#define HSSI_PORT_ATTR          0x068   /* 8 ports, 4 bytes apart */
+#define HSSI_PORT_ATTR_V        0x00240415      /* 25GbE, MAC+PCS, RS-FEC */
+#define HSSI_NPORTS             8
+#define HSSI_CMD_STATUS         0x0a8
+#define HSSI_CMD_READ           (1U << 0)       /* self-clearing */
+#define HSSI_CMD_WRITE          (1U << 1)       /* self-clearing */
+#define HSSI_CMD_ACK            (1U << 2)       /* RW, cleared by the user */
+#define HSSI_CMD_ERROR          (1U << 4)       /* RO */
+#define HSSI_CMD_RW_MASK        0x67U           /* Read, Write, Ack, REG_OFFSET */
+#define HSSI_CTRL_ADDR          0x0ac
+#define HSSI_READ_DATA          0x0b0
+#define HSSI_WRITE_DATA         0x0b4
+#define HSSI_TSE_CTRL           0x100
+#define HSSI_TSE_CTRL_V         0x00000002
+#define HSSI_TSE_CTRL_RW        0x00000002      /* MagicSleep_N */
+#define HSSI_DBG_CTRL           0x108
+#define HSSI_DBG_CTRL_V         0x00018800
+#define HSSI_INDV_RST           0x800   /* 64-bit wrapper registers */
+#define HSSI_INDV_RST_ACK       0x808
+#define HSSI_INDV_RST_ACK_V     0x00000000ffffffffULL
+#define HSSI_COLD_RST           0x810
+#define HSSI_COLD_RST_REQ       (1ULL << 0)
+#define HSSI_COLD_RST_ACK       (1ULL << 1)
+#define HSSI_STATUS             0x818
+#define HSSI_SCRATCHPAD         0x820
+#define HSSI_PTP_STATUS         0x828
+/* SAL commands, CTRL_ADDR[7:0] (HSSI_SS_CSR.xls, OPAE hssicommon.py) */
+#define HSSI_SAL_NOP            0x00
+#define HSSI_SAL_GET_PROFILE    0x01
+#define HSSI_SAL_SET_PROFILE    0x02
+#define HSSI_SAL_READ_MAC_STAT  0x03
+#define HSSI_SAL_GET_MTU        0x04
+#define HSSI_SAL_SET_CSR        0x05
+#define HSSI_SAL_GET_CSR        0x06
+#define HSSI_SAL_LOOPBACK_ON    0x07
+#define HSSI_SAL_LOOPBACK_OFF   0x08
+#define HSSI_SAL_RESET_MAC_STAT 0x09
+#define HSSI_SAL_FW_VERSION     0xff
+#define HSSI_MTU                9600    /* assumption, not published */
+#define HSSI_FW_VERSION         0x00010000      /* assumption */
+#define HSSI_NCSR               16      /* SAL CSR storage entries */
 
 /* csr-outside-bars=on: 0x23's CSR_ADDR, absolute (bit 0), outside the BARs */
 #define OUTSIDE_CSR_ADDR        0xfee00000ULL
@@ -350,6 +418,7 @@ struct DflCardState {
     bool msix_in_bar0;
     bool csr_outside_bars;      /* property csr-outside-bars */
     uint32_t vuart_csr;         /* property vuart-csr */
+    bool hssi;                  /* property hssi */
 
     uint64_t scratch[DFL_NFEATURES][DFL_NSCRATCH];
     uint64_t fme_port_acc;      /* FME_PORT_OFST_ACC_CTRL of port 0 */
@@ -362,6 +431,26 @@ struct DflCardState {
     qemu_irq vuart_irq;
     int32_t vuart_level;
     uint64_t dbg_vuart_edges;
+
+    /*
+     * hssi=on, FME 0x15: the subsystem's state (reset by ColdReset and
+     * by the card's reset) and the wrapper's (by the card's reset only)
+     */
+    uint32_t hssi_cmd_status;
+    uint32_t hssi_ctrl_addr;
+    uint32_t hssi_read_data;
+    uint32_t hssi_write_data;
+    uint32_t hssi_tse_ctrl;
+    uint32_t hssi_dbg_ctrl;
+    uint32_t hssi_profile[HSSI_NPORTS];
+    uint32_t hssi_loopback;             /* one bit per port */
+    uint32_t hssi_csr_key[HSSI_NCSR];   /* SAL CSRs: port/channel/address */
+    uint32_t hssi_csr_val[HSSI_NCSR];
+    uint32_t hssi_ncsr;
+    uint64_t hssi_indv_rst;
+    uint64_t hssi_cold_rst;
+    uint64_t hssi_scratchpad;
+    uint64_t dbg_hssi_cold_resets;
 
     /* BAR4: BAR0 accesses by width (index log2 of the size in bytes) */
     uint64_t dbg_reads[4];
@@ -379,6 +468,8 @@ struct DflCardState {
 #define DBG_LAST_WRITE          0x50
 #define DBG_CTRL                0x58    /* any write resets the counters */
 #define DBG_VUART_EDGES         0x60    /* rising edges of the VUART's line */
+#define DBG_HSSI_COLD_RESETS    0x68    /* hssi=on: ColdReset requests */
+#define DBG_HSSI_LOOPBACK       0x70    /* hssi=on: SAL loopback, bit per port */
 
 /*
  * The feature that the 64-bit register at 8-byte aligned BAR0 offset @reg
@@ -474,8 +565,8 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     int j;
 
     f = dfl_card_find(reg, &idx, &off);
-    if (!f) {
-        return 0;
+    if (!f || (s->hssi && f->v1 == &f15_v1)) {
+        return 0;   /* hssi=on: no test doorbell block at BAR0 0x8000 */
     }
     if (off == 0) {
         return f->dfh;
@@ -593,7 +684,7 @@ static void dfl_card_reg_write(DflCardState *s, hwaddr reg, uint64_t val,
     int j;
 
     f = dfl_card_find(reg, &idx, &off);
-    if (!f) {
+    if (!f || (s->hssi && f->v1 == &f15_v1)) {
         return;
     }
     if (off == 0) {
@@ -733,6 +824,268 @@ static void dfl_card_vuart_irq(void *opaque, int n, int level)
     s->vuart_level = !!level;
 }
 
+/*
+ * hssi=on: the HSSI subsystem at BAR0 0x2000.  Its page is a register
+ * file of 64-bit qwords like the rest of BAR0: a 32-bit register is one
+ * half of its qword, narrower or wider accesses read and write the bytes
+ * they cover.  Reads have no side effects.
+ */
+static bool dfl_card_hssi_window(DflCardState *s, hwaddr addr)
+{
+    return s->hssi && addr >= HSSI_OFST && addr < HSSI_OFST + HSSI_SIZE;
+}
+
+/* ColdReset: the subsystem's state as after power-on; not the wrapper's */
+static void dfl_card_hssi_cold_reset(DflCardState *s)
+{
+    unsigned i;
+
+    s->hssi_cmd_status = 0;
+    s->hssi_ctrl_addr = 0;
+    s->hssi_read_data = 0;
+    s->hssi_write_data = 0;
+    for (i = 0; i < HSSI_NPORTS; i++) {
+        s->hssi_profile[i] = HSSI_PORT_ATTR_V & 0x3f;
+    }
+    s->hssi_loopback = 0;
+    s->hssi_ncsr = 0;
+    memset(s->hssi_csr_key, 0, sizeof(s->hssi_csr_key));
+    memset(s->hssi_csr_val, 0, sizeof(s->hssi_csr_val));
+}
+
+/* The SAL CSR storage entry of @key, allocated if @alloc; -1 if none */
+static int dfl_card_hssi_csr(DflCardState *s, uint32_t key, bool alloc)
+{
+    unsigned i;
+
+    for (i = 0; i < s->hssi_ncsr; i++) {
+        if (s->hssi_csr_key[i] == key) {
+            return i;
+        }
+    }
+    if (!alloc || s->hssi_ncsr == HSSI_NCSR) {
+        return -1;
+    }
+    s->hssi_csr_key[s->hssi_ncsr] = key;
+    s->hssi_csr_val[s->hssi_ncsr] = 0;
+    return s->hssi_ncsr++;
+}
+
+/*
+ * A command written to CMD_STATUS (Read or Write): the SAL command in
+ * CTRL_ADDR[7:0] for port CTRL_ADDR[11:8], done at once.  Ack is set,
+ * Read and Write clear themselves; Error is set for an unknown command,
+ * a port past NumPorts or a full CSR storage.
+ */
+static void dfl_card_hssi_command(DflCardState *s)
+{
+    uint32_t ctrl = s->hssi_ctrl_addr, cmd = ctrl & 0xff;
+    uint32_t port = (ctrl >> 8) & 0xf, key = ctrl & ~0xffU;
+    bool err = false;
+    int i;
+
+    if (port >= HSSI_NPORTS && cmd != HSSI_SAL_NOP &&
+        cmd != HSSI_SAL_FW_VERSION) {
+        cmd = ~0U;      /* an error below */
+    }
+    switch (cmd) {
+    case HSSI_SAL_NOP:
+    case HSSI_SAL_RESET_MAC_STAT:
+        break;
+    case HSSI_SAL_GET_PROFILE:
+        s->hssi_read_data = s->hssi_profile[port];
+        break;
+    case HSSI_SAL_SET_PROFILE:
+        s->hssi_profile[port] = s->hssi_write_data & 0x3f;
+        break;
+    case HSSI_SAL_READ_MAC_STAT:
+        s->hssi_read_data = 0;  /* no traffic in the model */
+        break;
+    case HSSI_SAL_GET_MTU:
+        s->hssi_read_data = HSSI_MTU;
+        break;
+    case HSSI_SAL_SET_CSR:
+        i = dfl_card_hssi_csr(s, key, true);
+        if (i < 0) {
+            err = true;
+        } else {
+            s->hssi_csr_val[i] = s->hssi_write_data;
+        }
+        break;
+    case HSSI_SAL_GET_CSR:
+        i = dfl_card_hssi_csr(s, key, false);
+        s->hssi_read_data = i < 0 ? 0 : s->hssi_csr_val[i];
+        break;
+    case HSSI_SAL_LOOPBACK_ON:
+        s->hssi_loopback |= 1U << port;
+        break;
+    case HSSI_SAL_LOOPBACK_OFF:
+        s->hssi_loopback &= ~(1U << port);
+        break;
+    case HSSI_SAL_FW_VERSION:
+        s->hssi_read_data = HSSI_FW_VERSION;
+        break;
+    default:
+        err = true;
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "dfl-card: HSSI: SAL command 0x%x, port %u refused\n",
+                      ctrl & 0xff, port);
+        break;
+    }
+    s->hssi_cmd_status &= ~(HSSI_CMD_READ | HSSI_CMD_WRITE | HSSI_CMD_ERROR);
+    s->hssi_cmd_status |= HSSI_CMD_ACK | (err ? HSSI_CMD_ERROR : 0);
+}
+
+/* The 32-bit subsystem register at 4-byte aligned @off */
+static uint32_t dfl_card_hssi_reg32(DflCardState *s, hwaddr off)
+{
+    if (off >= HSSI_PORT_ATTR && off < HSSI_PORT_ATTR + 4 * HSSI_NPORTS) {
+        return HSSI_PORT_ATTR_V;
+    }
+    switch (off) {
+    case HSSI_VERSION:
+        return HSSI_VERSION_V;
+    case HSSI_FEATURE:
+        return HSSI_FEATURE_V;
+    case HSSI_CMD_STATUS:
+        return s->hssi_cmd_status;
+    case HSSI_CTRL_ADDR:
+        return s->hssi_ctrl_addr;
+    case HSSI_READ_DATA:
+        return s->hssi_read_data;
+    case HSSI_WRITE_DATA:
+        return s->hssi_write_data;
+    case HSSI_TSE_CTRL:
+        return s->hssi_tse_ctrl;
+    case HSSI_DBG_CTRL:
+        return s->hssi_dbg_ctrl;
+    }
+    return 0;   /* latencies, port status (no link): 0; gaps: 0 */
+}
+
+/* The qword at 8-byte aligned @off of the HSSI page */
+static uint64_t dfl_card_hssi_qword(DflCardState *s, hwaddr off)
+{
+    switch (off) {
+    case 0:
+        return HSSI_DFH;
+    case GUID_L:
+        return HSSI_GUID_L;
+    case GUID_H:
+        return HSSI_GUID_H;
+    case DFHV1_CSR_ADDR:
+        return HSSI_CSR_ADDR_V;
+    case DFHV1_CSR_SIZE_GRP:
+        return HSSI_CSR_SIZE_GRP_V;
+    case HSSI_INDV_RST:
+        return s->hssi_indv_rst;
+    case HSSI_INDV_RST_ACK:
+        return HSSI_INDV_RST_ACK_V;
+    case HSSI_COLD_RST:
+        return s->hssi_cold_rst | HSSI_COLD_RST_ACK;
+    case HSSI_SCRATCHPAD:
+        return s->hssi_scratchpad;
+    case HSSI_STATUS:
+    case HSSI_PTP_STATUS:
+        return 0;       /* no transceivers in the model */
+    }
+    if (off < HSSI_INDV_RST) {
+        return dfl_card_hssi_reg32(s, off) |
+               ((uint64_t)dfl_card_hssi_reg32(s, off + 4) << 32);
+    }
+    return 0;
+}
+
+static uint64_t dfl_card_hssi_read(DflCardState *s, hwaddr addr,
+                                   unsigned size)
+{
+    unsigned shift = (addr & 7) * 8;
+    uint64_t v = dfl_card_hssi_qword(s, (addr - HSSI_OFST) & ~7ULL) >> shift;
+
+    return size == 8 ? v : v & ((1ULL << (size * 8)) - 1);
+}
+
+/* Write the bytes @mask (of a 32-bit register) of @reg with @val */
+static void dfl_card_hssi_merge32(uint32_t *reg, uint32_t val, uint32_t mask)
+{
+    *reg = (*reg & ~mask) | (val & mask);
+}
+
+/* A write of the bytes @mask32 of the 32-bit subsystem register @off */
+static void dfl_card_hssi_write32(DflCardState *s, hwaddr off, uint32_t val,
+                                  uint32_t mask32)
+{
+    switch (off) {
+    case HSSI_CMD_STATUS:
+        dfl_card_hssi_merge32(&s->hssi_cmd_status, val,
+                              mask32 & HSSI_CMD_RW_MASK);
+        if (s->hssi_cmd_status & (HSSI_CMD_READ | HSSI_CMD_WRITE)) {
+            dfl_card_hssi_command(s);
+        }
+        break;
+    case HSSI_CTRL_ADDR:
+        dfl_card_hssi_merge32(&s->hssi_ctrl_addr, val, mask32);
+        break;
+    case HSSI_WRITE_DATA:
+        dfl_card_hssi_merge32(&s->hssi_write_data, val, mask32);
+        break;
+    case HSSI_TSE_CTRL:
+        dfl_card_hssi_merge32(&s->hssi_tse_ctrl, val,
+                              mask32 & HSSI_TSE_CTRL_RW);
+        break;
+    case HSSI_DBG_CTRL:
+        dfl_card_hssi_merge32(&s->hssi_dbg_ctrl, val, mask32);
+        break;
+    }
+}
+
+static void dfl_card_hssi_write(DflCardState *s, hwaddr addr, uint64_t val,
+                                unsigned size)
+{
+    hwaddr off = (addr - HSSI_OFST) & ~7ULL;
+    unsigned shift = (addr & 7) * 8;
+    uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
+
+    val <<= shift;
+    switch (off) {
+    case HSSI_INDV_RST:
+        s->hssi_indv_rst = (s->hssi_indv_rst & ~mask) | (val & mask);
+        return;
+    case HSSI_SCRATCHPAD:
+        s->hssi_scratchpad = (s->hssi_scratchpad & ~mask) | (val & mask);
+        return;
+    case HSSI_COLD_RST:
+        if ((mask & HSSI_COLD_RST_REQ) && (val & HSSI_COLD_RST_REQ) &&
+            !(s->hssi_cold_rst & HSSI_COLD_RST_REQ)) {
+            dfl_card_hssi_cold_reset(s);
+            s->dbg_hssi_cold_resets++;
+        }
+        if (mask & HSSI_COLD_RST_REQ) {
+            s->hssi_cold_rst = val & HSSI_COLD_RST_REQ;
+        }
+        return;
+    }
+    if (off < HSSI_INDV_RST) {
+        /* the high half first: CTRL_ADDR before CMD_STATUS in one write */
+        if (mask >> 32) {
+            dfl_card_hssi_write32(s, off + 4, val >> 32, mask >> 32);
+        }
+        if ((uint32_t)mask) {
+            dfl_card_hssi_write32(s, off, val, mask);
+        }
+    }
+}
+
+static void dfl_card_hssi_reset(DflCardState *s)
+{
+    dfl_card_hssi_cold_reset(s);
+    s->hssi_tse_ctrl = HSSI_TSE_CTRL_V;
+    s->hssi_dbg_ctrl = HSSI_DBG_CTRL_V;
+    s->hssi_indv_rst = 0;
+    s->hssi_cold_rst = 0;
+    s->hssi_scratchpad = 0;
+}
+
 static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     DflCardState *s = opaque;
@@ -742,6 +1095,9 @@ static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
     dfl_card_count(s, addr, size, false);
     if (dfl_card_vuart_window(s, addr)) {
         return dfl_card_vuart_read(s, addr, size);
+    }
+    if (dfl_card_hssi_window(s, addr)) {
+        return dfl_card_hssi_read(s, addr, size);
     }
     v = dfl_card_reg_read(s, addr & ~7ULL) >> shift;
     return size == 8 ? v : v & ((1ULL << (size * 8)) - 1);
@@ -757,6 +1113,10 @@ static void dfl_card_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     dfl_card_count(s, addr, size, true);
     if (dfl_card_vuart_window(s, addr)) {
         dfl_card_vuart_write(s, addr, val, size);
+        return;
+    }
+    if (dfl_card_hssi_window(s, addr)) {
+        dfl_card_hssi_write(s, addr, val, size);
         return;
     }
     dfl_card_reg_write(s, addr & ~7ULL, val << shift, mask, shift);
@@ -786,6 +1146,7 @@ static void dfl_card_dbg_reset(DflCardState *s)
     s->dbg_last_size = 0;
     s->dbg_last_write = 0;
     s->dbg_vuart_edges = 0;
+    s->dbg_hssi_cold_resets = 0;
 }
 
 /* BAR4: the 64-bit register at 8-byte aligned @reg */
@@ -806,6 +1167,10 @@ static uint64_t dfl_card_dbg_reg(DflCardState *s, hwaddr reg)
         return s->dbg_last_write;
     case DBG_VUART_EDGES:
         return s->dbg_vuart_edges;
+    case DBG_HSSI_COLD_RESETS:
+        return s->dbg_hssi_cold_resets;
+    case DBG_HSSI_LOOPBACK:
+        return s->hssi_loopback;
     }
     return 0;
 }
@@ -943,6 +1308,7 @@ static void dfl_card_reset(DeviceState *dev)
     s->port_ctrl = 0;
     memset(s->doorbell_count, 0, sizeof(s->doorbell_count));
     memset(s->irq_status, 0, sizeof(s->irq_status));
+    dfl_card_hssi_reset(s);
     /*
      * The 16550 itself is reset by QEMU's serial core on system reset
      * only (qemu_register_reset): a PCI function reset leaves it as it
@@ -953,8 +1319,8 @@ static void dfl_card_reset(DeviceState *dev)
 
 static const VMStateDescription vmstate_dfl_card = {
     .name = TYPE_DFL_CARD,
-    .version_id = 3,
-    .minimum_version_id = 3,
+    .version_id = 4,
+    .minimum_version_id = 4,
     .fields = (VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, DflCardState),
         VMSTATE_MSIX(parent_obj, DflCardState),
@@ -972,6 +1338,21 @@ static const VMStateDescription vmstate_dfl_card = {
         VMSTATE_STRUCT(vuart, DflCardState, 0, vmstate_serial, SerialState),
         VMSTATE_INT32(vuart_level, DflCardState),
         VMSTATE_UINT64(dbg_vuart_edges, DflCardState),
+        VMSTATE_UINT32(hssi_cmd_status, DflCardState),
+        VMSTATE_UINT32(hssi_ctrl_addr, DflCardState),
+        VMSTATE_UINT32(hssi_read_data, DflCardState),
+        VMSTATE_UINT32(hssi_write_data, DflCardState),
+        VMSTATE_UINT32(hssi_tse_ctrl, DflCardState),
+        VMSTATE_UINT32(hssi_dbg_ctrl, DflCardState),
+        VMSTATE_UINT32_ARRAY(hssi_profile, DflCardState, HSSI_NPORTS),
+        VMSTATE_UINT32(hssi_loopback, DflCardState),
+        VMSTATE_UINT32_ARRAY(hssi_csr_key, DflCardState, HSSI_NCSR),
+        VMSTATE_UINT32_ARRAY(hssi_csr_val, DflCardState, HSSI_NCSR),
+        VMSTATE_UINT32(hssi_ncsr, DflCardState),
+        VMSTATE_UINT64(hssi_indv_rst, DflCardState),
+        VMSTATE_UINT64(hssi_cold_rst, DflCardState),
+        VMSTATE_UINT64(hssi_scratchpad, DflCardState),
+        VMSTATE_UINT64(dbg_hssi_cold_resets, DflCardState),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -983,6 +1364,7 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_BOOL("csr-outside-bars", DflCardState, csr_outside_bars,
                      false),
     DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr, VUART_CSR),
+    DEFINE_PROP_BOOL("hssi", DflCardState, hssi, false),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -102,10 +102,14 @@ def qemu_cmdline(a, d, initrd):
     for i in range(a.root_ports):
         cmd += ["-device", "pcie-root-port,id=rp%d,chassis=%d,slot=%d,bus=pcie.0"
                 % (i + 1, i + 1, i + 1)]
-    # Cards: "-card rpN" puts a card (id cardN) on that root port; a
+    # Cards: "-card rpN[,PROP=V...]" puts a card (id cardN, with those
+    # device properties) on that root port; a
     # dfl-card's VUART gets the socket chardev vuartN (vuart_path()).
-    for i, port in enumerate(a.card):
+    for i, card in enumerate(a.card):
+        port, _, props = card.partition(",")
         dev = "%s,id=card%d,bus=%s" % (a.card_device, i, port)
+        if props:
+            dev += "," + props
         if is_dfl_card(a):
             cmd += ["-chardev", "socket,id=vuart%d,path=%s,server=on,wait=off"
                     % (i, vuart_path(d, i))]
@@ -201,7 +205,7 @@ def main():
                    "name is looked up in the cache's initramfs directory)")
     p.add_argument("--root-ports", type=int, default=2)
     p.add_argument("--card", action="append", default=None,
-                   help="root port for a DFL card (repeat for more cards); 'none' for no card")
+                   help="root port for a DFL card, with device properties after commas (rp1,hssi=on); repeat for more cards; 'none' for no card")
     p.add_argument("--card-device", default="dfl-card")
     p.add_argument("--firmware", action="append", default=None,
                    help="QEMU -L directory (repeatable); default: Debian's "

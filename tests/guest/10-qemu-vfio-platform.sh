@@ -17,15 +17,17 @@
 # the VUART's cdev, then asks iommufd for the hardware IOMMU behind it,
 # which an emulated-IOMMU device does not have, and fails at realize;
 # run4 checks that it still does, and leaves the VUART clean.
-# run2 and run3, a bare-metal guest (tests/nested/dfl-guest-bm.c; Debian's
-# QEMU has no qtest accelerator) on the test feature 0x15 of each card,
-# while run1 boots: run2 with x-no-mmap=on, every access trapped and
-# reaching vfio-dfl at its own width, then QEMU killed with every
-# interrupt armed; run3 with QEMU's mmap fast path, QEMU's own trace
-# showing that no access to the page-aligned region was trapped.
+# run2 and run3, bare-metal guests (tests/nested/dfl-guest-bm.c; Debian's
+# QEMU has no qtest accelerator), while run1 boots. run2 on the second
+# card's test feature 0x15 with x-no-mmap=on: every access trapped and
+# reaching vfio-dfl at its own width, its doorbells' interrupts, then QEMU
+# killed with every interrupt armed. run3 on the first card's 0x15, the
+# OFS HSSI subsystem (hssi=on, qemu/REGISTERS.md), with QEMU's mmap fast
+# path: its page is mapped, and QEMU's own trace shows that no access to
+# the wrapper's scratchpad was trapped.
 # The nested QEMUs keep both of this VM's vCPUs busy: make check runs it
 # alone (vm-slots), as paired with another VM it took 2.4 times as long.
-# vm: --card rp1 --card rp2 --mem 3G --timeout 900 --extra-initrd nested.cpio
+# vm: --card rp1,hssi=on --card rp2 --mem 3G --timeout 900 --extra-initrd nested.cpio
 # vm-slots: 2
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
@@ -65,8 +67,10 @@ OUT=68656c6c6f2066726f6d20746865206e657374656420677565737421	# "hello from the n
 IN=776f726c642c20686f737420746f206e6573746564	# "world, host to nested"
 LOOP=64
 APPEND="console=ttyAMA0 quiet dflout=$OUT dflin=$IN dflloop=$LOOP"
-# 0x15 (qemu/REGISTERS.md): one page of CSRs, SCRATCH +0x40
+# 0x15 (qemu/REGISTERS.md): one page of CSRs, SCRATCH +0x40; with
+# hssi=on the HSSI: its DFH page, no interrupts, HSSI_SCRATCHPAD +0x820
 F15_ENV="SIZE=0x1000 NIRQ=2 COMPAT=vfio-dfl-test,feature"
+HSSI_ENV="SIZE=$(printf 0x%x $DFL_HSSI_SIZE) NIRQ=0 COMPAT=intel,ofs-hssi-ss"
 QBASE="-display none -monitor none -nodefaults -serial stdio"
 
 # vfio-dfl interrupts requested on the host for device $1
@@ -90,14 +94,14 @@ use() {
 	eval "dev=\$${R}_dev pid=\$${R}_pid fd=\$${R}_fd"
 	log=$W/$R.log trace=$W/$R.trace
 }
-# QEMU's trapped reads and writes of the scratch register so far
+# QEMU's trapped 64-bit reads and writes of the scratch register at $1
 trapped() {
-	echo "$(grep -c "^vfio_region_read .*:region0+0x40, 8)" $trace)" \
-	     "$(grep -c "^vfio_region_write .*:region0+0x40, 0x[0-9a-f]*, 8)" $trace)"
+	echo "$(grep -c "^vfio_region_read .*:region0+$1, 8)" $trace)" \
+	     "$(grep -c "^vfio_region_write .*:region0+$1, 0x[0-9a-f]*, 8)" $trace)"
 }
-# ... and the narrower scratch writes, 8, 16 and 32 bits
+# ... and the narrower writes to it, 8, 16 and 32 bits
 trapped_narrow() {
-	for z in 1 2 4; do grep -c "^vfio_region_write .*:region0+0x40, 0xff, $z)" $trace; done | xargs
+	for z in 1 2 4; do grep -c "^vfio_region_write .*:region0+$1, 0xff, $z)" $trace; done | xargs
 }
 # interrupts QEMU received from vfio-dfl on IRQ index $1
 injected() { grep -c "^vfio_platform_intp_interrupt Inject IRQ #$1 " $trace; }
@@ -216,32 +220,33 @@ props=
 
 # run2 and run3: bare-metal guests on 0x15, trapped and mapped
 start run2 8 "$F15_ENV" $QBASE -kernel /nested/dfl-guest-bm -global vfio-platform.x-no-mmap=on
-start run3 9 "$F15_ENV" $QBASE -kernel /nested/dfl-guest-bm
+start run3 9 "$HSSI_ENV" $QBASE -kernel /nested/dfl-guest-bm-hssi
 check_expect run2 "the bare-metal guest ran its checks" '@@L2 DONE' 600 || bail
 check_expect run3 "the bare-metal guest ran its checks" '@@L2 DONE' 600 || bail
 diag "run2, run3: done after $(elapsed)"
 use run2
 ok "run2: QEMU does not map the region" sh -c "! grep -q 'vfio-device' /proc/$pid/maps"
 eq "run2: QEMU armed both interrupts of $dev" 2 "$(host_irqs $dev)"
-eq "run2: x-no-mmap=on trapped every 64-bit scratch access (reads, writes)" "200 204" "$(trapped)"
-eq "run2: ... and the 8-, 16- and 32-bit ones, at their own width" "1 1 1" "$(trapped_narrow)"
+eq "run2: x-no-mmap=on trapped every 64-bit scratch access (reads, writes)" "200 204" "$(trapped 0x40)"
+eq "run2: ... and the 8-, 16- and 32-bit ones, at their own width" "1 1 1" "$(trapped_narrow 0x40)"
 eq "run2: QEMU received exactly the doorbells' interrupts (index 0, 1)" "2 2" \
 	"$(injected 0) $(injected 1)"
 relay run2 6
 use run3
-ok "run3: QEMU maps the region" grep -q 'vfio-device' /proc/$pid/maps
-eq "run3: the mmap fast path: QEMU trapped no 64-bit scratch access (reads, writes)" "0 0" "$(trapped)"
-eq "run3: ... and no 8-, 16- or 32-bit one" "0 0 0" "$(trapped_narrow)"
-eq "run3: QEMU received exactly the doorbells' interrupts (index 0, 1)" "2 2" \
-	"$(injected 0) $(injected 1)"
-relay run3 6
+eq "run3: the first card's 0x15 is the HSSI (its DFH's low half)" \
+	"$(printf 0x%x $((DFL_HSSI_DFH & 0xffffffff)))" "$(dfl-card-dbg "$bdf" bar0 "$DFL_F15_OFST")"
+ok "run3: QEMU maps the HSSI's page" grep -q 'vfio-device' /proc/$pid/maps
+eq "run3: the mmap fast path: QEMU trapped no 64-bit scratchpad access (reads, writes)" \
+	"0 0" "$(trapped $DFL_HSSI_SCRATCHPAD)"
+eq "run3: ... and no 8-, 16- or 32-bit one" "0 0 0" "$(trapped_narrow $DFL_HSSI_SCRATCHPAD)"
+eq "run3: ... nor any other access to the page" 0 "$(grep -c '^vfio_region_\(read\|write\) ' $trace)"
+relay run3 4
 kill $pid
 wait $pid
 eq "run3: QEMU exits cleanly on SIGTERM" 0 $?
 exec 9>&-
 grep '^qemu-system-aarch64' $log | sed 's/^/# run3 QEMU said: /'
-eq "run3: no vfio-dfl interrupt left requested" 0 "$(host_irqs $dev)"
-ok "run3: the feature is usable on the host" vfio-dfl-tool scratch $dev 0x40 0x0123456789abcdef
+ok "run3: the HSSI is usable on the host" vfio-dfl-tool scratch $dev $DFL_HSSI_SCRATCHPAD 0x0123456789abcdef
 
 # run2: QEMU killed with every interrupt armed
 use run2

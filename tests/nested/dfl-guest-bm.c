@@ -7,6 +7,11 @@
  * region until the first interrupt). It boots in no time, which a Linux
  * guest under nested TCG does not.
  *
+ * Built with -DHSSI (dfl-guest-bm-hssi), it drives the OFS HSSI
+ * subsystem (FME 0x15 of a card with hssi=on, qemu/REGISTERS.md) instead:
+ * its DFH and HSSI_VERSION, and the wrapper's 64-bit scratchpad; the HSSI
+ * has no interrupts.
+ *
  * It round-trips the scratch register N times with 64-bit accesses and
  * once at each narrower width, then rings each doorbell RINGS times and
  * counts the interrupts QEMU raises at the GIC: the distributor's pending
@@ -25,7 +30,14 @@ typedef unsigned char u8;
 #define GICD		0x08000000UL	/* GICv2 distributor */
 #define GICD_ISPENDR	(GICD + 0x200)
 #define BASE		0x0c000000UL	/* the platform bus: the feature */
+#ifdef HSSI
+#define SCRATCH		0x820		/* HSSI_SCRATCHPAD */
+#define HSSI_DFH	0x3000000010002015UL
+#define HSSI_VERSION	0x060
+#define HSSI_VERSION_V	0x00010000
+#else
 #define SCRATCH		0x40
+#endif
 #define DOORBELL	0x48
 #define IRQ_STATUS	0x58
 #define NIRQ		2
@@ -70,6 +82,7 @@ static void check(int good, const char *what, u64 v)
 	put(")\n");
 }
 
+#ifndef HSSI
 /* the SPI of IRQ index k is pending (its line raised) */
 static int pending(int k)
 {
@@ -78,32 +91,11 @@ static int pending(int k)
 	return (*(volatile u32 *)(GICD_ISPENDR + 4 * (id / 32)) >> (id % 32)) & 1;
 }
 
-int main(void)
+/* ring each doorbell RINGS times, count the interrupts; IRQ_STATUS */
+static void doorbells(void)
 {
-	u64 i, bad = 0, st;
 	int k, r, count[NIRQ];
-
-	put("@@L2 UP bare metal\n");
-	for (i = 0; i < N; i++) {
-		u64 v = (i * 0x10001UL) ^ 0x5a5a5a5a5a5a5a5aUL;
-
-		R(64, SCRATCH) = v;
-		if (R(64, SCRATCH) != v)
-			bad++;
-	}
-	check(!bad, "scratch register: 64-bit round trips, mismatches", bad);
-
-	R(64, SCRATCH) = 0;
-	R(8, SCRATCH) = 0xff;
-	bad = R(8, SCRATCH) != 0xff;
-	R(64, SCRATCH) = 0;
-	R(16, SCRATCH) = 0xff;
-	bad += R(16, SCRATCH) != 0xff;
-	R(64, SCRATCH) = 0;
-	R(32, SCRATCH) = 0xff;
-	bad += R(32, SCRATCH) != 0xff;
-	R(64, SCRATCH) = 0;
-	check(!bad, "scratch register: 8-, 16- and 32-bit round trips, mismatches", bad);
+	u64 st;
 
 	for (k = 0; k < NIRQ; k++) {
 		count[k] = 0;
@@ -131,6 +123,42 @@ int main(void)
 	R(64, IRQ_STATUS) = 3;
 	st = R(64, IRQ_STATUS);
 	check((st & 3) == 0, "IRQ_STATUS clears on write-1", st);
+}
+#endif
+
+int main(void)
+{
+	u64 i, bad = 0;
+
+	put("@@L2 UP bare metal\n");
+#ifdef HSSI
+	check(R(64, 0) == HSSI_DFH, "HSSI DFH", R(64, 0));
+	check(R(32, HSSI_VERSION) == HSSI_VERSION_V, "HSSI_VERSION 1.0",
+	      R(32, HSSI_VERSION));
+#endif
+	for (i = 0; i < N; i++) {
+		u64 v = (i * 0x10001UL) ^ 0x5a5a5a5a5a5a5a5aUL;
+
+		R(64, SCRATCH) = v;
+		if (R(64, SCRATCH) != v)
+			bad++;
+	}
+	check(!bad, "scratch register: 64-bit round trips, mismatches", bad);
+
+	R(64, SCRATCH) = 0;
+	R(8, SCRATCH) = 0xff;
+	bad = R(8, SCRATCH) != 0xff;
+	R(64, SCRATCH) = 0;
+	R(16, SCRATCH) = 0xff;
+	bad += R(16, SCRATCH) != 0xff;
+	R(64, SCRATCH) = 0;
+	R(32, SCRATCH) = 0xff;
+	bad += R(32, SCRATCH) != 0xff;
+	R(64, SCRATCH) = 0;
+	check(!bad, "scratch register: 8-, 16- and 32-bit round trips, mismatches", bad);
+#ifndef HSSI
+	doorbells();
+#endif
 	put("@@L2 DONE\n");
 	return 0;
 }

@@ -11,6 +11,9 @@
  *                             print the rising edges of FME 0x24's (the
  *                             VUART's) interrupt line, each one MSI-X
  *                             message for vector 5
+ *   dfl-card-dbg BDF hssi     print "cold-resets N loopback 0xM": the
+ *                             ColdResets of FME 0x15 with hssi=on and
+ *                             the ports its SAL loopback is on for
  *   dfl-card-dbg BDF bar0 OFF print the 32-bit register at BAR0 + OFF in
  *                             hex, read behind every driver's back (what
  *                             the last owner of a feature left there)
@@ -21,6 +24,8 @@
 
 #define DBG_CTRL	0x58
 #define DBG_VUART_EDGES	0x60
+#define DBG_HSSI_COLD_RESETS	0x68
+#define DBG_HSSI_LOOPBACK	0x70
 
 int main(int argc, char **argv)
 {
@@ -42,11 +47,16 @@ int main(int argc, char **argv)
 	}
 	if (argc < 2 || argc > 3 ||
 	    (argc == 3 && strcmp(argv[2], "reset") &&
-	     strcmp(argv[2], "vuart-edges")))
-		die("usage: %s BDF [reset|vuart-edges|bar0 OFF]", argv[0]);
+	     strcmp(argv[2], "vuart-edges") && strcmp(argv[2], "hssi")))
+		die("usage: %s BDF [reset|vuart-edges|hssi|bar0 OFF]", argv[0]);
 	regs = dfl_dbg_map(argv[1]);
 	if (argc == 3 && !strcmp(argv[2], "vuart-edges")) {
 		printf("%" PRIu64 "\n", regs[DBG_VUART_EDGES / 8]);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[2], "hssi")) {
+		printf("cold-resets %" PRIu64 " loopback 0x%" PRIx64 "\n",
+		       regs[DBG_HSSI_COLD_RESETS / 8], regs[DBG_HSSI_LOOPBACK / 8]);
 		return 0;
 	}
 	if (argc == 3) {

@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+# The card's OFS HSSI subsystem (FME 0x15 with hssi=on, qemu/REGISTERS.md)
+# as users meet it: under uio_dfl, the kernel's only driver for 0x15, and
+# under vfio-dfl. Linux sees a DFHv0 feature (one page, no interrupts);
+# hssi-sal (tests/progs) drives its SAL mailbox and the wrapper's
+# ColdReset handshake through the mapping the way OPAE's hssicommon.py
+# does, against the values of HSSI_SS_CSR.xls. The model's BAR4 shows
+# what the mailbox did (loopback per port, ColdResets). On a real card:
+# hssi-sal runs as is (uio or vfio); the BAR4 checks are the model's.
+# vm: --card rp1,hssi=on
+. /usr/bin/tap.sh
+. /usr/bin/dfl.sh
+
+bdf=$(dfl_card_bdf)
+dev=$(dfl_dev_by_id 0 0x15)
+D=/sys/bus/dfl/devices/$dev
+ok "feature 0x15 exists ($dev)" test -n "$dev"
+[ -n "$dev" ] || { tap_done; exit 1; }
+eq "the card's 0x15 is the HSSI (the DFH's low half)" \
+	"$(printf 0x%x $((DFL_HSSI_DFH & 0xffffffff)))" "$(dfl-card-dbg "$bdf" bar0 "$DFL_F15_OFST")"
+hssi() { dfl-card-dbg "$bdf" hssi; }
+
+modprobe uio_dfl
+eq "uio_dfl binds it" uio_dfl "$(driver_of "$D")"
+uio=$(ls "$D/uio" 2>/dev/null | sed 's/^uio//')
+m=/sys/class/uio/uio$uio/maps/map0
+bar0=$(( $(head -n1 "/sys/bus/pci/devices/$bdf/resource" | cut -d' ' -f1) ))
+eq "uio$uio maps the HSSI's page: DFHv0, the DFH to DFH + next (addr, size)" \
+	"$(printf '0x%x 0x%x' $((bar0 + DFL_F15_OFST)) $DFL_HSSI_SIZE)" \
+	"$(printf '0x%x 0x%x' $(cat $m/addr) $(cat $m/size))"
+
+sal() { hssi-sal uio "$uio" "$@"; }
+want="dfh $(printf 0x%016x $DFL_HSSI_DFH) rev $DFL_HSSI_REV guid $(printf %016x%016x $DFL_HSSI_GUID_H $DFL_HSSI_GUID_L)"
+want="$want version $(printf 0x%08x $DFL_HSSI_VERSION_V) ports $DFL_HSSI_NPORTS enabled 0xff"
+eq "info: DFH, feature_rev 2, GUID, HSSI_VERSION 1.0, 8 ports enabled" "$want" "$(sal info)"
+eq "SAL firmware version" "fw $(printf 0x%08x $DFL_HSSI_FW_VERSION)" "$(sal fw)"
+eq "SAL get MTU" "mtu $DFL_HSSI_MTU" "$(sal mtu 0)"
+eq "SAL profiles: port 3 from its PORT_ATTR, set, read back, port 4 its own" \
+	"profile 0x15 set profile 0x7 profile 0x15" \
+	"$(sal get-profile 3 set-profile 3 7 get-profile 3 get-profile 4 | xargs)"
+eq "SAL CSRs: set and get (port 1, address 0x12)" "set csr 0xcafe" \
+	"$(sal set-csr 1 0x12 0xcafe get-csr 1 0x12 | xargs)"
+eq "SAL loopback on ports 2 and 5, off on 5" "loopback on loopback on loopback off" \
+	"$(sal loopback 2 on loopback 5 on loopback 5 off | xargs)"
+eq "... the model's ports: loopback on port 2 only" "loopback 0x4" "$(hssi | cut -d' ' -f3-)"
+ok "SAL: port 8 is past NumPorts, an error" sh -c "! hssi-sal uio $uio get-profile 8 2>/tmp/sal.err"
+diag "$(cat /tmp/sal.err)"
+eq "the wrapper's scratchpad" "scratch 0x0123456789abcdef" "$(sal scratch 0x0123456789abcdef)"
+c0=$(hssi | cut -d' ' -f2)
+eq "ColdReset handshake" "cold-reset done" "$(sal cold-reset)"
+eq "... one ColdReset" $((c0 + 1)) "$(hssi | cut -d' ' -f2)"
+eq "... resets the subsystem: port 3's profile, loopback, SAL CSRs" \
+	"profile 0x15 csr 0x0 loopback 0x0" \
+	"$(sal get-profile 3 get-csr 1 0x12 | xargs) $(hssi | cut -d' ' -f3-)"
+eq "... and keeps the wrapper's scratchpad" "scratch 0x0123456789abcdef" "$(sal scratch)"
+
+# vfio-dfl: the same page, mapped, no interrupts
+modprobe vfio-dfl
+bind_to vfio-dfl "$dev"
+eq "vfio-dfl binds the HSSI" vfio-dfl "$(driver_of "$D")"
+info=$(vfio-dfl-tool info "$dev")
+diag "$info"
+ok "VFIO: feature 0x15, revision 2, DFHv0, no feature interrupts, a mapped page" sh -c \
+	"echo '$info' | grep -q 'feature_id 0x15 revision 2 dfh_version 0 .* num_feature_irqs 0 .*region size 0x1000 flags 0x7 (mmap)'"
+eq "through vfio-dfl's mapping: info as under uio_dfl" "$want" "$(hssi-sal vfio "$dev" info)"
+eq "through vfio-dfl: SAL, loopback on port 6" "profile 0x15 loopback on" \
+	"$(hssi-sal vfio "$dev" get-profile 6 loopback 6 on | xargs)"
+eq "... the model's ports: loopback on port 6" "loopback 0x40" "$(hssi | cut -d' ' -f3-)"
+eq "through vfio-dfl: ColdReset handshake" "cold-reset done" "$(hssi-sal vfio "$dev" cold-reset)"
+eq "... loopback off again" "loopback 0x0" "$(hssi | cut -d' ' -f3-)"
+ok "vfio-dfl-tool: the scratchpad through pread/pwrite" \
+	vfio-dfl-tool scratch "$dev" "$DFL_HSSI_SCRATCHPAD" 0x5a5a5a5aa5a5a5a5
+
+bind_to "" "$dev"
+eq "uio_dfl takes it back" uio_dfl "$(driver_of "$D")"
+ok "no kernel splat" no_new_splat
+tap_done
