@@ -6,7 +6,7 @@
 # and compares BAR0 with qemu/dfl-card-map.sh, then exercises the scratch,
 # port reset, doorbell, IRQ_STATUS, MSI-X PBA and BAR4 access counter
 # registers.  Further QEMU runs check the msix-in-bar0=on, the
-# csr-outside-bars=on, the vuart-csr=0x202 and the hssi=on variants.
+# csr-outside-bars=on and the vuart-csr=0x202 variants, and the HSSI.
 #
 #   qemu/check-dfl-card.sh [QEMU_BINARY]
 #
@@ -234,23 +234,6 @@ check "F23 CSR_ADDR" "$DFL_F23_CSR_ADDR" "$(rq $((F + 0x18)))"
 check "F23 CSR_SIZE_GRP" "$DFL_F23_CSR_SIZE_GRP" "$(rq $((F + 0x20)))"
 check "F23 PARAM_HDR" "$DFL_F23_PARAM_HDR" "$(rq $((F + 0x28)))"
 check "F23 PARAM_MSIX" "$DFL_F23_PARAM_MSIX" "$(rq $((F + 0x30)))"
-F=$DFL_F15_OFST
-check "F15 DFH" 0x3010000010000015 "$(rq $F)"
-check "F15 GUID_L" "$DFL_F15_GUID_L" "$(rq $((F + 8)))"
-check "F15 GUID_H" "$DFL_F15_GUID_H" "$(rq $((F + 0x10)))"
-check "F15 CSR_ADDR" "$DFL_F15_CSR_ADDR" "$(rq $((F + 0x18)))"
-check "F15 CSR_SIZE_GRP" "$DFL_F15_CSR_SIZE_GRP" "$(rq $((F + 0x20)))"
-check "F15 PARAM_HDR" "$DFL_F15_PARAM_HDR" "$(rq $((F + 0x28)))"
-check "F15 PARAM_MSIX" "$DFL_F15_PARAM_MSIX" "$(rq $((F + 0x30)))"
-check "F15 CSR block" "$DFL_F15_CSR_OFST" $((F + (DFL_F15_CSR_ADDR >> 1)))
-check "F15 CSR size" "$DFL_F15_CSR_SIZE" $((DFL_F15_CSR_SIZE_GRP >> 32))
-for o in 0x38 0x40 0x48 0x58 0xff8; do
-	wq $((F + o)) 0xffffffffffffffff
-	check "F15 DFH area +$o reads 0" 0 "$(rq $((F + o)))"
-done
-for o in 0x0 0x8 0x18 0x38 0x60 0xff8; do
-	check "F15 CSR block +$o reads 0" 0 "$(rq $((DFL_F15_CSR_OFST + o)))"
-done
 P=$DFL_P14_OFST
 check "P14 DFH" 0x3010010010000014 "$(rq $P)"
 check "P14 GUID_L" "$DFL_P14_GUID_L" "$(rq $((P + 8)))"
@@ -264,53 +247,39 @@ check "P14 CSR size" "$DFL_P14_CSR_SIZE" $((DFL_P14_CSR_SIZE_GRP >> 32))
 check "P14 +0x7f8" 0 "$(rq $((P + 0x7f8)))"
 check "P14 +0x828" 0 "$(rq $((P + 0x828)))"
 
-# Doorbells: 0x23 (vectors 0..3, k < 4) and 0x15 (vectors 2 + k, k < 2),
-# each with its own DOORBELL_COUNT and IRQ_STATUS.
+# The doorbell of 0x23 (vectors 0..3, k < 4), its DOORBELL_COUNT and
+# IRQ_STATUS.
 F=$DFL_F23_OFST
-C15=$DFL_F15_CSR_OFST
 check "F23 count reset" 0 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
-check "F15 count reset" 0 "$(rq $((C15 + DFL_F15_DOORBELL_COUNT)))"
 wq $((F + DFL_F23_DOORBELL)) 1
 qt writeb $((BAR0 + F + DFL_F23_DOORBELL)) 3 >/dev/null
 wq $((F + DFL_F23_DOORBELL)) 4          # out of range: ignored
 check "F23 count" 2 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
 check "F23 status" 0xa "$(rq $((F + DFL_F23_IRQ_STATUS)))"
-check "F15 count unchanged by 0x23" 0 "$(rq $((C15 + DFL_F15_DOORBELL_COUNT)))"
-check "F15 status unchanged by 0x23" 0 "$(rq $((C15 + DFL_F15_IRQ_STATUS)))"
 wq $((F + DFL_F23_IRQ_STATUS)) 0x2
 check "F23 status W1C" 0x8 "$(rq $((F + DFL_F23_IRQ_STATUS)))"
 check "F23 doorbell reads 0" 0 "$(rq $((F + DFL_F23_DOORBELL)))"
-wq $((C15 + DFL_F15_DOORBELL)) 1
-qt writeb $((BAR0 + C15 + DFL_F15_DOORBELL)) 0 >/dev/null
-qt writel $((BAR0 + C15 + DFL_F15_DOORBELL)) 1 >/dev/null
-wq $((C15 + DFL_F15_DOORBELL)) 2        # out of range: ignored
-qt writeb $((BAR0 + C15 + DFL_F15_DOORBELL)) 3 >/dev/null   # ignored
-check "F15 count" 3 "$(rq $((C15 + DFL_F15_DOORBELL_COUNT)))"
-check "F15 status" 0x3 "$(rq $((C15 + DFL_F15_IRQ_STATUS)))"
-check "F23 count unchanged by 0x15" 2 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
-check "F23 status unchanged by 0x15" 0x8 "$(rq $((F + DFL_F23_IRQ_STATUS)))"
-wq $((C15 + DFL_F15_IRQ_STATUS)) 0x1
-check "F15 status W1C" 0x2 "$(rq $((C15 + DFL_F15_IRQ_STATUS)))"
-check "F23 status unchanged by 0x15 W1C" 0x8 "$(rq $((F + DFL_F23_IRQ_STATUS)))"
-check "F15 doorbell reads 0" 0 "$(rq $((C15 + DFL_F15_DOORBELL)))"
-check "F15 DFH area has no doorbell" 0 "$(rq $((DFL_F15_OFST + DFL_F15_DOORBELL_COUNT)))"
+qt writew $((BAR0 + F + DFL_F23_DOORBELL)) 2 >/dev/null
+qt writel $((BAR0 + F + DFL_F23_DOORBELL)) 0 >/dev/null
+check "F23 count, 2- and 4-byte doorbells" 4 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
+check "F23 status" 0xd "$(rq $((F + DFL_F23_IRQ_STATUS)))"
+wq $((F + DFL_F23_IRQ_STATUS)) 0xd
 
 # MSI-X: disabled, a doorbell sends nothing and leaves nothing pending;
-# enabled with every vector masked (the reset state), vector 2 + k of 0x15
-# and vector k of 0x23 are left pending in the PBA.
+# enabled with every vector masked (the reset state), vector k of 0x23 is
+# left pending in the PBA.
 PBA=$((BAR2 + 0x800))
 check "PBA empty (MSI-X disabled)" 0 "$(qt readq $PBA)"
 msix_enable $MSIX
 check "MSI-X enabled" 1 $(( ($(cfg $MSIX) >> 31) & 1 ))
 check "vector 2 masked" 1 $(( $(qt readl $((BAR2 + 2 * 16 + 12))) & 1 ))
-wq $((C15 + DFL_F15_DOORBELL)) 1
-check "F15 doorbell 1 -> vector 3 pending" 0x8 "$(qt readq $PBA)"
-wq $((C15 + DFL_F15_DOORBELL)) 0
-check "F15 doorbell 0 -> vector 2 pending" 0xc "$(qt readq $PBA)"
+wq $((F + DFL_F23_DOORBELL)) 3
+check "F23 doorbell 3 -> vector 3 pending" 0x8 "$(qt readq $PBA)"
+wq $((F + DFL_F23_DOORBELL)) 2
+check "F23 doorbell 2 -> vector 2 pending" 0xc "$(qt readq $PBA)"
 wq $((F + DFL_F23_DOORBELL)) 0
 check "F23 doorbell 0 -> vector 0 pending" 0xd "$(qt readq $PBA)"
-check "F15 count (MSI-X)" 5 "$(rq $((C15 + DFL_F15_DOORBELL_COUNT)))"
-check "F23 count (MSI-X)" 3 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
+check "F23 count (MSI-X)" 7 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
 
 # Port feature 0x14: CSR block 0x41802-0x41821, byte-granular storage in
 # the qwords 0x41800-0x41827.  For each width, write every naturally
@@ -525,13 +494,12 @@ check "msix-in-bar0: table/PBA accesses not counted (reads)" 0 "$(dbg $DFL_DBG_R
 check "msix-in-bar0: table/PBA accesses not counted (writes)" 0 "$(dbg $DFL_DBG_WRITES_4)"
 check "msix-in-bar0: PBA empty" 0 "$(rq $DFL_MSIX_IN_BAR0_PBA)"
 msix_enable $MSIX
-wq $((DFL_F15_CSR_OFST + DFL_F15_DOORBELL)) 1
-check "msix-in-bar0: F15 doorbell 1 -> vector 3 pending" 0x8 "$(rq $DFL_MSIX_IN_BAR0_PBA)"
+wq $((DFL_F23_OFST + DFL_F23_DOORBELL)) 3
+check "msix-in-bar0: F23 doorbell 3 -> vector 3 pending" 0x8 "$(rq $DFL_MSIX_IN_BAR0_PBA)"
 wq $((DFL_F23_OFST + DFL_F23_DOORBELL)) 1
 check "msix-in-bar0: F23 doorbell 1 -> vector 1 pending" 0xa "$(rq $DFL_MSIX_IN_BAR0_PBA)"
-check "msix-in-bar0: F15 count" 1 "$(rq $((DFL_F15_CSR_OFST + DFL_F15_DOORBELL_COUNT)))"
-check "msix-in-bar0: F23 count" 1 "$(rq $((DFL_F23_OFST + DFL_F23_DOORBELL_COUNT)))"
-check "msix-in-bar0: READS_8 counts only BAR0 model reads" 2 "$(dbg $DFL_DBG_READS_8)"
+check "msix-in-bar0: F23 count" 2 "$(rq $((DFL_F23_OFST + DFL_F23_DOORBELL_COUNT)))"
+check "msix-in-bar0: READS_8 counts only BAR0 model reads" 1 "$(dbg $DFL_DBG_READS_8)"
 qemu_stop
 
 ########################################################################
@@ -540,7 +508,7 @@ qemu_start ",csr-outside-bars=on"
 cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
 cfg 0x04 0x6
 check "csr-outside-bars: F23 CSR_ADDR absolute" "$DFL_OUTSIDE_CSR_ADDR" "$(rq $((DFL_F23_OFST + 0x18)))"
-check "csr-outside-bars: F15 CSR_ADDR unchanged" "$DFL_F15_CSR_ADDR" "$(rq $((DFL_F15_OFST + 0x18)))"
+check "csr-outside-bars: F15 (HSSI) CSR_ADDR unchanged" "$DFL_HSSI_CSR_ADDR" "$(rq $((DFL_F15_OFST + 0x18)))"
 check "csr-outside-bars: F23 DFH unchanged" 0x3010000010000023 "$(rq $DFL_F23_OFST)"
 check "csr-outside-bars: features walked" "$DFL_NR_FEATURES" "$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } | wc -l)"
 qemu_stop
@@ -576,10 +544,10 @@ for bad in 0x201 0x80 0x402; do
 done
 
 ########################################################################
-# Run 4: hssi=on: FME 0x15 is the OFS HSSI subsystem (DFHv0.5): header,
-# subsystem CSRs, the SAL mailbox as OPAE's hssicommon.py drives it, the
-# wrapper's ColdReset handshake and what it resets
-qemu_start ",hssi=on"
+# Run 4: FME 0x15, the OFS HSSI subsystem (DFHv0.5): header, subsystem
+# CSRs, the SAL mailbox as OPAE's hssicommon.py drives it, the wrapper's
+# ColdReset handshake and what it resets
+qemu_start ""
 cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
 cfg 0x04 0x6
 H=$DFL_F15_OFST
@@ -620,9 +588,11 @@ check "hssi: INDV_RST" 0 "$(rq $((H + DFL_HSSI_INDV_RST)))"
 check "hssi: INDV_RST_ACK" "$DFL_HSSI_INDV_RST_ACK_V" "$(rq $((H + DFL_HSSI_INDV_RST_ACK)))"
 check "hssi: COLD_RST: ColdResetAck at rest" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
 check "hssi: SCRATCHPAD" 0 "$(rq $((H + DFL_HSSI_SCRATCHPAD)))"
-check "hssi: no test doorbell block at BAR0 0x8000" 0 "$(rq $((DFL_F15_CSR_OFST + DFL_F15_SCRATCH)))"
-wq $((DFL_F15_CSR_OFST + DFL_F15_SCRATCH)) 0x1234
-check "hssi: ... nor scratch there" 0 "$(rq $((DFL_F15_CSR_OFST + DFL_F15_SCRATCH)))"
+for o in 0x28 0x30 0x58 0x88 0x0e0 0x110 0x7f8 0x830 0xff8; do
+	wq $((H + o)) 0xffffffffffffffff
+	check "hssi: +$o reads 0, ignores writes" 0 "$(rq $((H + o)))"
+done
+check "hssi: BAR0 0x8000, after the FME list, reads 0" 0 "$(rq 0x8040)"
 # the mailbox
 check "hssi: SAL firmware version" "$DFL_HSSI_FW_VERSION" "$(sal $DFL_HSSI_SAL_FW_VERSION 0)"
 check "hssi: ... Ack set, Read cleared itself" 4 "$(hr $DFL_HSSI_CMD_STATUS)"

@@ -46,7 +46,7 @@ DFL_MSIX_IN_BAR0_PBA=0x1c00
 # group, instance and first_vector are decimal (0 when not applicable).
 DFL_FEATURES="
 0:0x10:0x0:0x1000:0x1000:0x3000000010000010:0:0:0x8:0x1000:0:0:0:0:0
-0:0x15:0x0:0x8000:0x1000:0x3010000010000015:1:2:0x40:0x2000:1:2:0xd1f1c0de00004015:0x800000dfca4d0015:2
+0:0x15:0x2:0x2000:0x1000:0x3000000010002015:0:0:0x820:0x2000:0:0:0:0:0
 0:0x23:0x0:0x3000:0x1000:0x3010000010000023:1:2:0x40:0x3000:0:0:0xd1f1c0de00004023:0x800000dfca4d0023:0
 0:0x31:0x0:0x4000:0x3000:0x3000000030000031:0:0:0x8,0x2ff8:0x4000:0:0:0:0:0
 0:0x30:0x0:0x7000:0x800:0x3000000008000030:0:0:0x8,0x7f8:0x7000:0:0:0:0:0
@@ -99,34 +99,13 @@ DFL_F23_IRQ_STATUS=0x58                 # bit k: vector k rung; write 1 to clear
 DFL_F23_MSIX_START=0
 DFL_F23_MSIX_NUM=2
 
-# Feature 0x15 (DFHv1, like 0x23 but its CSR block is elsewhere).  Header
-# registers relative to its DFH (BAR0 0x2000), the others relative to its
-# CSR block (BAR0 0x8000, the dfl_dev's MMIO resource, one page).
-# DOORBELL_COUNT and IRQ_STATUS are 0x15's own, not shared with 0x23.
+# FME 0x15: the OFS HSSI subsystem in the "DFHv0.5" layout of the Agilex
+# FIMs (HSSI_SS_CSR.xls): one page, DFHv0 (so the dfl_dev's MMIO resource
+# is the whole page and it has no irqs), feature_rev 2, a GUID and CSR
+# pointer at the DFHv1 places, which Linux does not read for DFHv0.
+# Offsets relative to the DFH (BAR0 DFL_F15_OFST); 32-bit registers up to
+# 0x108, 64-bit wrapper registers from 0x800.
 DFL_F15_OFST=0x2000                     # the DFH
-DFL_F15_CSR_OFST=0x8000                 # CSR block (DFH + 0x6000)
-DFL_F15_CSR_SIZE=0x1000
-DFL_F15_GUID_L=0x800000dfca4d0015       # 0x08
-DFL_F15_GUID_H=0xd1f1c0de00004015       # 0x10
-DFL_F15_CSR_ADDR=0x000000000000c000     # 0x18: relative, offset 0x6000 << 1
-DFL_F15_CSR_SIZE_GRP=0x0000100080010002 # 0x20: size 0x1000, has params, group 1, instance 2
-DFL_F15_PARAM_HDR=0x0000001100000001    # 0x28: MSI-X, next 2 qwords, EOP
-DFL_F15_PARAM_MSIX=0x0000000200000002   # 0x30: start vector 2, 2 vectors
-DFL_F15_PARAMS_SIZE=16                  # bytes Linux copies (dfl_dev params)
-DFL_F15_SCRATCH=0x40                    # R/W, relative to DFL_F15_CSR_OFST
-DFL_F15_DOORBELL=0x48                   # W: value k (< 2) fires MSI-X vector 2 + k
-DFL_F15_DOORBELL_COUNT=0x50             # RO: valid doorbell writes since reset
-DFL_F15_IRQ_STATUS=0x58                 # bit k: vector 2 + k rung; write 1 to clear
-DFL_F15_MSIX_START=2
-DFL_F15_MSIX_NUM=2
-
-# -device dfl-card,hssi=on: FME 0x15 is the OFS HSSI subsystem instead,
-# in the "DFHv0.5" layout of the Agilex FIMs (HSSI_SS_CSR.xls): one page,
-# DFHv0 (so the dfl_dev's MMIO resource is the whole page and it has no
-# irqs), feature_rev 2, a GUID and CSR pointer at the DFHv1 places.
-# Offsets relative to the DFH (BAR0 DFL_F15_OFST); 32-bit registers up
-# to 0x108, 64-bit wrapper registers from 0x800.  The test doorbell
-# block at BAR0 0x8000 reads 0 then.
 DFL_HSSI_DFH=0x3000000010002015         # type 3, DfhVersion 0, next 0x1000, rev 2, id 0x15
 DFL_HSSI_REV=2
 DFL_HSSI_SIZE=0x1000
@@ -221,5 +200,5 @@ DFL_DBG_LAST_SIZE=0x48                  # RO: its size in bytes
 DFL_DBG_LAST_WRITE=0x50                 # RO: 1 if it was a write
 DFL_DBG_CTRL=0x58                       # W: any write resets all of the above
 DFL_DBG_VUART_EDGES=0x60                # RO: rising edges of the VUART's line (MSI-X 5 sent)
-DFL_DBG_HSSI_COLD_RESETS=0x68           # RO: hssi=on: ColdReset requests (0 -> 1 of COLD_RST bit 0)
-DFL_DBG_HSSI_LOOPBACK=0x70              # RO: hssi=on: SAL loopback on, one bit per port
+DFL_DBG_HSSI_COLD_RESETS=0x68           # RO: FME 0x15's ColdReset requests (0 -> 1 of COLD_RST bit 0)
+DFL_DBG_HSSI_LOOPBACK=0x70              # RO: FME 0x15's SAL loopback on, one bit per port

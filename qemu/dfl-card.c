@@ -25,16 +25,15 @@
  * gives a CSR block that is only 2-byte aligned, for the access-width
  * tests (a test-only variant: OFS ships 0x200).
  *
- * With the property hssi=on, FME feature 0x15 is the OFS HSSI subsystem
- * in the "DFHv0.5" layout the Agilex FIMs ship (HSSI_SS_CSR.xls of
- * ofs-agx7-pcie-attach, hssi_wrapper_csr.sv of ofs-fim-common): its DFH
- * page at BAR0 0x2000 with the subsystem's CSRs, the SAL mailbox and the
- * shell wrapper's resets and scratchpad (dfl_card_hssi_read()); without
- * it, 0x15 is the test doorbell feature below.
- *
  * With the property csr-outside-bars=on, FME 0x23's DFHv1 CSR_ADDR is the
  * absolute address 0xfee00000 (the x86 MSI window), outside every BAR of
  * the function: a header Linux must refuse.
+ *
+ * FME feature 0x15 is the OFS HSSI subsystem in the "DFHv0.5" layout the
+ * Agilex FIMs ship (HSSI_SS_CSR.xls of ofs-agx7-pcie-attach,
+ * hssi_wrapper_csr.sv of ofs-fim-common): its DFH page at BAR0 0x2000
+ * with the subsystem's CSRs, the SAL mailbox and the shell wrapper's
+ * resets and scratchpad (dfl_card_hssi_read()).
  *
  * FME feature 0x24 is the OFS VUART as ofs-fim-common ships it (DFHv1,
  * its GUID and parameters, registers at DFH + 0x200 with the declared
@@ -87,7 +86,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define DFL_CARD_MSIX_BAR       2
 #define DFL_CARD_MSIX_BAR_SIZE  (4 * KiB)
 #define DFL_CARD_MSIX_PBA       0x800
-#define DFL_CARD_MSIX_VECTORS   6   /* 0-3 test features, 5 VUART */
+#define DFL_CARD_MSIX_VECTORS   6   /* 0-3 test feature 0x23, 5 VUART */
 #define DFL_CARD_MSIX_IN_BAR0_TABLE 0x1800  /* msix-in-bar0: in FME 0x10 */
 #define DFL_CARD_MSIX_IN_BAR0_PBA   0x1c00
 #define DFL_CARD_DBG_BAR        4
@@ -135,21 +134,19 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define DFHV1_PARAM_NEXT_SHIFT  35
 
 /*
- * Registers of the doorbell features (FME 0x23 and 0x15, both DFHv1),
- * relative to their CSR block.  0x23's CSR block starts at its DFH, so
- * its DFHv1 header is in the block's first qwords; 0x15's block is
- * elsewhere in BAR0 and its first qwords read 0.
+ * Registers of the doorbell feature (FME 0x23, a test id, DFHv1),
+ * relative to its CSR block, which starts at its DFH: its DFHv1 header is
+ * in the block's first qwords.
  */
 #define DB_SCRATCH              0x40
 #define DB_DOORBELL             0x48
 #define DB_DOORBELL_COUNT       0x50
 #define DB_IRQ_STATUS           0x58
-#define DFL_NDOORBELL           2       /* features with a doorbell */
+#define DFL_NDOORBELL           1       /* features with a doorbell */
 
 
 /* CSR blocks relative to their DFH (DFHv1 CSR_ADDR = value << 1) */
 #define F23_CSR                 0
-#define F15_CSR                 0x6000  /* BAR0 0x8000 */
 #define P14_CSR                 0x802   /* BAR0 0x41802, 2-byte aligned */
 #define P14_CSR_SIZE            0x20
 
@@ -166,7 +163,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define VUART_CSR               0x200   /* CSR_ADDR, relative (default) */
 #define VUART_CSR_MIN           0x100   /* vuart-csr: above the scratchpad */
 #define VUART_CSR_MAX           0x400   /* vuart-csr: the IP's slave ends
-                                         * before 0x15's CSR block */
+                                         * before BAR0 0x8000 */
 #define VUART_CSR_SIZE          0x10    /* declared; the registers span 0x20 */
 #define VUART_SPAN              0x200   /* the UART IP's slave */
 #define VUART_SCRATCHPAD        0xf0
@@ -187,7 +184,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
                                  (2ULL << DFHV1_PARAM_NEXT_SHIFT))
 
 /*
- * hssi=on: FME 0x15, the OFS HSSI subsystem ("DFHv0.5": DfhVersion 0,
+ * FME 0x15, the OFS HSSI subsystem ("DFHv0.5": DfhVersion 0,
  * feature_rev 2, a GUID and a CSR pointer in the DFHv1 places, which a
  * DFHv0 parser does not read).  One page at BAR0 0x2000: the subsystem's
  * CSRs (32-bit registers) from 0x000, the shell wrapper's (64-bit) from
@@ -305,8 +302,6 @@ typedef struct DflFeature {
 #define AFU_GUID_H      0xd1f1c0de00004000ULL
 #define F23_GUID_L      0x800000dfca4d0023ULL  /* made up */
 #define F23_GUID_H      0xd1f1c0de00004023ULL
-#define F15_GUID_L      0x800000dfca4d0015ULL  /* made up */
-#define F15_GUID_H      0xd1f1c0de00004015ULL
 #define P14_GUID_L      0x800000dfca4d0014ULL  /* made up */
 #define P14_GUID_H      0xd1f1c0de00014014ULL
 
@@ -316,14 +311,6 @@ static const DflDfhV1 f23_v1 = {
     .csr = F23_CSR, .csr_size = 0x1000, .group = 0, .instance = 0,
     .msix_start = 0, .msix_num = 2,
     .db = 0, .db_vector = 0, .db_num = 4,    /* vectors 0-3 */
-};
-
-/* FME 0x15: CSR block one page at BAR0 0x8000, MSI-X vectors 2 and 3 */
-static const DflDfhV1 f15_v1 = {
-    .guid_l = F15_GUID_L, .guid_h = F15_GUID_H,
-    .csr = F15_CSR, .csr_size = 0x1000, .group = 1, .instance = 2,
-    .msix_start = 2, .msix_num = 2,
-    .db = 1, .db_vector = 2, .db_num = 2,
 };
 
 /* PORT 0x14: 0x20-byte CSR block at a 2-byte aligned address, no irqs */
@@ -363,9 +350,8 @@ static const DflFeature dfl_features[] = {
       DFL_FME_HDR, { NO_SCRATCH } },
     { 0x01000, 0x1000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x1000, 0, 0x10),
       DFL_PRIVATE, { 0x8 } },
-    /* DFHv1, CSR block at BAR0 0x8000 (in the gap after the FME list) */
-    { 0x02000, 0x1000, DFH(DFH_TYPE_PRIVATE, 1, 0, 0x1000, 0, 0x15),
-      DFL_DOORBELL, { F15_CSR + DB_SCRATCH }, &f15_v1 },
+    /* the OFS HSSI subsystem: its page is dfl_card_hssi_read()'s */
+    { HSSI_OFST, HSSI_SIZE, HSSI_DFH, DFL_PRIVATE, { NO_SCRATCH } },
     { 0x03000, 0x1000, DFH(DFH_TYPE_PRIVATE, 1, 0, 0x1000, 0, 0x23),
       DFL_DOORBELL, { F23_CSR + DB_SCRATCH }, &f23_v1 },
     /* three pages, scratch on the first and in the last qword */
@@ -418,7 +404,6 @@ struct DflCardState {
     bool msix_in_bar0;
     bool csr_outside_bars;      /* property csr-outside-bars */
     uint32_t vuart_csr;         /* property vuart-csr */
-    bool hssi;                  /* property hssi */
 
     uint64_t scratch[DFL_NFEATURES][DFL_NSCRATCH];
     uint64_t fme_port_acc;      /* FME_PORT_OFST_ACC_CTRL of port 0 */
@@ -433,7 +418,7 @@ struct DflCardState {
     uint64_t dbg_vuart_edges;
 
     /*
-     * hssi=on, FME 0x15: the subsystem's state (reset by ColdReset and
+     * FME 0x15, the HSSI: the subsystem's state (reset by ColdReset and
      * by the card's reset) and the wrapper's (by the card's reset only)
      */
     uint32_t hssi_cmd_status;
@@ -468,8 +453,8 @@ struct DflCardState {
 #define DBG_LAST_WRITE          0x50
 #define DBG_CTRL                0x58    /* any write resets the counters */
 #define DBG_VUART_EDGES         0x60    /* rising edges of the VUART's line */
-#define DBG_HSSI_COLD_RESETS    0x68    /* hssi=on: ColdReset requests */
-#define DBG_HSSI_LOOPBACK       0x70    /* hssi=on: SAL loopback, bit per port */
+#define DBG_HSSI_COLD_RESETS    0x68    /* FME 0x15: ColdReset requests */
+#define DBG_HSSI_LOOPBACK       0x70    /* FME 0x15: SAL loopback, bit per port */
 
 /*
  * The feature that the 64-bit register at 8-byte aligned BAR0 offset @reg
@@ -565,8 +550,8 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     int j;
 
     f = dfl_card_find(reg, &idx, &off);
-    if (!f || (s->hssi && f->v1 == &f15_v1)) {
-        return 0;   /* hssi=on: no test doorbell block at BAR0 0x8000 */
+    if (!f) {
+        return 0;
     }
     if (off == 0) {
         return f->dfh;
@@ -684,7 +669,7 @@ static void dfl_card_reg_write(DflCardState *s, hwaddr reg, uint64_t val,
     int j;
 
     f = dfl_card_find(reg, &idx, &off);
-    if (!f || (s->hssi && f->v1 == &f15_v1)) {
+    if (!f) {
         return;
     }
     if (off == 0) {
@@ -825,14 +810,14 @@ static void dfl_card_vuart_irq(void *opaque, int n, int level)
 }
 
 /*
- * hssi=on: the HSSI subsystem at BAR0 0x2000.  Its page is a register
+ * FME 0x15, the HSSI subsystem at BAR0 0x2000.  Its page is a register
  * file of 64-bit qwords like the rest of BAR0: a 32-bit register is one
  * half of its qword, narrower or wider accesses read and write the bytes
  * they cover.  Reads have no side effects.
  */
 static bool dfl_card_hssi_window(DflCardState *s, hwaddr addr)
 {
-    return s->hssi && addr >= HSSI_OFST && addr < HSSI_OFST + HSSI_SIZE;
+    return addr >= HSSI_OFST && addr < HSSI_OFST + HSSI_SIZE;
 }
 
 /* ColdReset: the subsystem's state as after power-on; not the wrapper's */
@@ -1319,8 +1304,8 @@ static void dfl_card_reset(DeviceState *dev)
 
 static const VMStateDescription vmstate_dfl_card = {
     .name = TYPE_DFL_CARD,
-    .version_id = 4,
-    .minimum_version_id = 4,
+    .version_id = 5,
+    .minimum_version_id = 5,
     .fields = (VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, DflCardState),
         VMSTATE_MSIX(parent_obj, DflCardState),
@@ -1364,7 +1349,6 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_BOOL("csr-outside-bars", DflCardState, csr_outside_bars,
                      false),
     DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr, VUART_CSR),
-    DEFINE_PROP_BOOL("hssi", DflCardState, hssi, false),
     DEFINE_PROP_END_OF_LIST(),
 };
 

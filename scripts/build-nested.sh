@@ -9,8 +9,8 @@
 #                         busybox-static, tests/nested/guest-init and
 #                         vuart-tty (tests/progs, static); no module,
 #                         the guest's drivers are Debian's own,
-#   /nested/dfl-guest-bm  a bare-metal arm64 guest (tests/nested/dfl-guest-bm.c),
-#   /nested/dfl-guest-bm-hssi  the same for the HSSI (FME 0x15 with hssi=on),
+#   /nested/dfl-guest-bm  a bare-metal arm64 guest for the HSSI
+#                         (tests/nested/dfl-guest-bm.c),
 #   /nested/qemu10/       Debian 13's qemu-system-aarch64 (QEMU 10.0, whose
 #                         vfio-platform can use iommufd and the device's
 #                         cdev) with Debian 13's loader and every library
@@ -91,14 +91,10 @@ rm -rf "$B"
 mkdir -p "$B"
 aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I "$PROGS" \
 	-o "$B/vuart-tty" "$PROGS/vuart-tty.c"
-# the bare-metal guests (0x15's test doorbell block; the HSSI): linked
-# above the device tree QEMU puts at RAM's start
-for v in "dfl-guest-bm" "dfl-guest-bm-hssi -DHSSI"; do
-	set -- $v
-	aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib \
-		-static -fno-pie -no-pie -mgeneral-regs-only -Wl,-Ttext=0x40100000 \
-		-Wl,-e,_start -Wl,--build-id=none ${2:-} -o "$B/$1" "$SRC/dfl-guest-bm.c"
-done
+# the bare-metal guest: linked above the device tree QEMU puts at RAM's start
+aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib \
+	-static -fno-pie -no-pie -mgeneral-regs-only -Wl,-Ttext=0x40100000 \
+	-Wl,-e,_start -Wl,--build-id=none -o "$B/dfl-guest-bm" "$SRC/dfl-guest-bm.c"
 
 G=$NDIR/guest
 mkdir -p "$G"/{bin,proc,sys,dev,tmp}
@@ -140,7 +136,7 @@ log "packed $q10 with $(ls "$R/nested/qemu10/lib" | wc -l) libraries"
 (cd "$G" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) |
 	gzip -1 > "$R/nested/guest.cpio.gz"
 cp "$X/boot/vmlinuz-$krel" "$R/nested/Image.gz"
-cp "$B/dfl-guest-bm" "$B/dfl-guest-bm-hssi" "$R/nested/"
+cp "$B/dfl-guest-bm" "$R/nested/"
 echo "$krel" > "$R/nested/RELEASE"
 # Debian's qemu-system-aarch64 and dtc with every library they load, at the
 # same paths (the test VM's userspace is static busybox).

@@ -205,7 +205,7 @@ def main():
                    "name is looked up in the cache's initramfs directory)")
     p.add_argument("--root-ports", type=int, default=2)
     p.add_argument("--card", action="append", default=None,
-                   help="root port for a DFL card, with device properties after commas (rp1,hssi=on); repeat for more cards; 'none' for no card")
+                   help="root port for a DFL card, with device properties after commas (rp1,vuart-csr=0x202); repeat for more cards; 'none' for no card")
     p.add_argument("--card-device", default="dfl-card")
     p.add_argument("--firmware", action="append", default=None,
                    help="QEMU -L directory (repeatable); default: Debian's "

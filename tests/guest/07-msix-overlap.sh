@@ -2,8 +2,8 @@
 # A card whose MSI-X table and PBA lie inside feature 0x10's registers
 # (dfl-card,msix-in-bar0=on): vfio-dfl refuses the feature even though it
 # is on the DMA-free allowlist, and even in no-IOMMU mode; features that
-# do not overlap still bind, and their interrupts (0x15's, the VUART's)
-# work with the table in BAR0.
+# do not overlap still bind (the HSSI, 0x15, and the VUART), and the
+# VUART's interrupt works with the table in BAR0.
 # vm: --card rp1 --card-device dfl-card,msix-in-bar0=on
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
@@ -27,7 +27,7 @@ done
 echo 0 > /sys/module/vfio/parameters/enable_unsafe_noiommu_mode
 bind_to vfio-dfl "$d15"
 eq "0x15, which does not overlap, binds" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d15)"
-ok "its interrupts work with the table in BAR0" vfio-dfl-tool irq "$d15" 0 $DFL_F15_DOORBELL 3
+ok "its scratchpad works" vfio-dfl-tool scratch "$d15" $DFL_HSSI_SCRATCHPAD 0x0123456789abcdef
 vu=$(dfl_dev_by_id 0 0x24)
 bind_to vfio-dfl "$vu"
 eq "the VUART binds" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$vu)"

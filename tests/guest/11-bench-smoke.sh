@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # The benchmark (tests/progs/vfio-dfl-bench.c), set up as `make bench`
-# sets it up: card A (rp1) under dfl-pci, its feature 0x15 on vfio-dfl,
+# sets it up: card A (rp1) under dfl-pci, its HSSI (0x15) on vfio-dfl,
 # 0x10 on uio_dfl; card B (rp2) whole on vfio-pci. make check
 # runs it with few iterations ("smoke", the default) so that the program
 # and this setup cannot rot; scripts/bench.sh runs it with "full" on the
@@ -56,7 +56,7 @@ card_devs() {
 d15=$(card_devs 0 0x15 | head -n1)
 d10=$(card_devs 0 0x10 | head -n1)
 vu=$(card_devs 0 0x24 | head -n1)
-ok "card A: feature 0x15 ($d15), 0x10 ($d10) and the VUART ($vu)" \
+ok "card A: the HSSI ($d15), 0x10 ($d10) and the VUART ($vu)" \
 	test -n "$d15" -a -n "$d10" -a -n "$vu"
 
 ok "vfio-dfl module loads" modprobe vfio-dfl
@@ -66,18 +66,20 @@ echo vfio-pci > "/sys/bus/pci/devices/$B/driver_override"
 echo "$B" > /sys/bus/pci/drivers_probe
 eq "card B is bound whole to vfio-pci" vfio-pci "$(driver_of "/sys/bus/pci/devices/$B")"
 bind_to vfio-dfl "$d15"
-eq "card A's 0x15 ($d15) is bound to vfio-dfl" vfio-dfl "$(driver_of "/sys/bus/dfl/devices/$d15")"
+eq "card A's HSSI ($d15) is bound to vfio-dfl" vfio-dfl "$(driver_of "/sys/bus/dfl/devices/$d15")"
 bind_to vfio-dfl "$vu"
 eq "card A's VUART ($vu) is bound to vfio-dfl" vfio-dfl "$(driver_of "/sys/bus/dfl/devices/$vu")"
 ok "uio_dfl module loads" modprobe uio_dfl
 eq "card A's 0x10 ($d10) is bound to uio_dfl" uio_dfl "$(driver_of "/sys/bus/dfl/devices/$d10")"
 
-# DFL_F15_*: 0x15's scratch in its CSR block (the access figures, the
-# same offsets on card B); DFL_F24_*: the VUART, whose interrupt both
+# DFL_F15_OFST, DFL_HSSI_SCRATCHPAD: the HSSI's page and its scratchpad
+# (the access figures, the same offsets on card B's BAR0 through
+# vfio-pci; the 4 KiB pwrite writes zeros over the page, which the HSSI
+# takes as no command and no reset); DFL_F24_*: the VUART, whose interrupt both
 # sides fire through its IER (card A's through vfio-dfl, card B's through
 # vfio-pci's BAR0 region, MSI-X vector DFL_F24_MSIX_START).
 ok "benchmark runs ($mode)" vfio-dfl-bench run dfl="$d15" uio="$d10" pci="$B" vuart="$vu" \
-	pci_off=$DFL_F15_CSR_OFST scratch=$DFL_F15_SCRATCH ier=$DFL_UART_IER \
+	pci_off=$DFL_F15_OFST scratch=$DFL_HSSI_SCRATCHPAD ier=$DFL_UART_IER \
 	pci_ier=$(( DFL_F24_CSR_OFST + DFL_UART_IER )) pci_vector=$DFL_F24_MSIX_START \
 	uio_off=0x8 json=/tmp/bench.json mode=$mode $counts
 cp /tmp/tap.out /tmp/bench.out

@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
-# The card's OFS HSSI subsystem (FME 0x15 with hssi=on, qemu/REGISTERS.md)
-# as users meet it: under uio_dfl, the kernel's only driver for 0x15, and
-# under vfio-dfl. Linux sees a DFHv0 feature (one page, no interrupts);
-# hssi-sal (tests/progs) drives its SAL mailbox and the wrapper's
-# ColdReset handshake through the mapping the way OPAE's hssicommon.py
-# does, against the values of HSSI_SS_CSR.xls. The model's BAR4 shows
-# what the mailbox did (loopback per port, ColdResets). On a real card:
-# hssi-sal runs as is (uio or vfio); the BAR4 checks are the model's.
-# vm: --card rp1,hssi=on
+# The card's OFS HSSI subsystem (FME 0x15, qemu/REGISTERS.md) as users
+# meet it: under uio_dfl, the kernel's only driver for 0x15, and under
+# vfio-dfl, which resets it on every hand-over. Linux sees a DFHv0 feature
+# (one page, no interrupts); hssi-sal (tests/progs) drives its SAL
+# mailbox and the wrapper's ColdReset handshake through the mapping the
+# way OPAE's hssicommon.py does, against the values of HSSI_SS_CSR.xls.
+# The model's BAR4 shows what the mailbox did (loopback per port,
+# ColdResets). On a real card: hssi-sal runs as is (uio or vfio); the
+# BAR4 checks are the model's.
+# vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 
@@ -54,24 +55,50 @@ eq "... resets the subsystem: port 3's profile, loopback, SAL CSRs" \
 	"$(sal get-profile 3 get-csr 1 0x12 | xargs) $(hssi | cut -d' ' -f3-)"
 eq "... and keeps the wrapper's scratchpad" "scratch 0x0123456789abcdef" "$(sal scratch)"
 
-# vfio-dfl: the same page, mapped, no interrupts
+# vfio-dfl: the same page, mapped, no interrupts, a reset on every
+# hand-over (vfio-dfl's ColdReset: each open and each close)
 modprobe vfio-dfl
+sal loopback 1 on set-profile 2 9 scratch 0x1111 > /dev/null
 bind_to vfio-dfl "$dev"
 eq "vfio-dfl binds the HSSI" vfio-dfl "$(driver_of "$D")"
 info=$(vfio-dfl-tool info "$dev")
 diag "$info"
 ok "VFIO: feature 0x15, revision 2, DFHv0, no feature interrupts, a mapped page" sh -c \
 	"echo '$info' | grep -q 'feature_id 0x15 revision 2 dfh_version 0 .* num_feature_irqs 0 .*region size 0x1000 flags 0x7 (mmap)'"
+c0=$(hssi | cut -d' ' -f2)
 eq "through vfio-dfl's mapping: info as under uio_dfl" "$want" "$(hssi-sal vfio "$dev" info)"
-eq "through vfio-dfl: SAL, loopback on port 6" "profile 0x15 loopback on" \
-	"$(hssi-sal vfio "$dev" get-profile 6 loopback 6 on | xargs)"
-eq "... the model's ports: loopback on port 6" "loopback 0x40" "$(hssi | cut -d' ' -f3-)"
-eq "through vfio-dfl: ColdReset handshake" "cold-reset done" "$(hssi-sal vfio "$dev" cold-reset)"
-eq "... loopback off again" "loopback 0x0" "$(hssi | cut -d' ' -f3-)"
+eq "... one ColdReset on open and one on close" $((c0 + 2)) "$(hssi | cut -d' ' -f2)"
+eq "what uio_dfl's user left is gone: profile, loopback, scratchpad" \
+	"profile 0x15 scratch 0x0000000000000000 loopback 0x0" \
+	"$(hssi-sal vfio "$dev" get-profile 2 scratch | xargs) $(hssi | cut -d' ' -f3-)"
+# a user leaves ports in loopback, a profile, a SAL CSR and the
+# scratchpad set; the next one finds none of it
+hssi-sal vfio "$dev" loopback 0 on loopback 3 on loopback 7 on \
+	set-profile 4 0x3 set-csr 5 0x20 0xbeef scratch 0xdeadbeef hold > /tmp/hold.out &
+hold=$!
+ok "a user holds the HSSI with its state set" wait_for 20 grep -q '^ready' /tmp/hold.out
+eq "... the model's ports: loopback on 0, 3 and 7" "loopback 0x89" "$(hssi | cut -d' ' -f3-)"
+kill $hold
+wait $hold 2>/dev/null
+eq "the next user finds: profiles, SAL CSRs, loopback off, scratchpad clear" \
+	"profile 0x15 csr 0x0 scratch 0x0000000000000000 loopback 0x0" \
+	"$(hssi-sal vfio "$dev" get-profile 4 get-csr 5 0x20 scratch | xargs) $(hssi | cut -d' ' -f3-)"
 ok "vfio-dfl-tool: the scratchpad through pread/pwrite" \
 	vfio-dfl-tool scratch "$dev" "$DFL_HSSI_SCRATCHPAD" 0x5a5a5a5aa5a5a5a5
-
+# a user killed with SIGKILL while its ports are in loopback: the close
+# resets them all the same
+hssi-sal vfio "$dev" loopback 2 on scratch 0x77 hold > /tmp/hold.out &
+hold=$!
+ok "a user holds the HSSI with port 2 in loopback" wait_for 20 grep -q '^ready' /tmp/hold.out
+eq "... the model's ports: loopback on port 2" "loopback 0x4" "$(hssi | cut -d' ' -f3-)"
+kill -9 $hold
+wait $hold 2>/dev/null
+eq "after the user is killed: loopback off (the close's ColdReset)" "loopback 0x0" "$(hssi | cut -d' ' -f3-)"
+dmesg_mark
 bind_to "" "$dev"
 eq "uio_dfl takes it back" uio_dfl "$(driver_of "$D")"
+uio=$(ls "$D/uio" 2>/dev/null | sed 's/^uio//')
+eq "uio_dfl's user finds it as vfio-dfl left it: clean" "profile 0x15 scratch 0x0000000000000000" \
+	"$(sal get-profile 2 scratch | xargs)"
 ok "no kernel splat" no_new_splat
 tap_done

@@ -12,7 +12,7 @@
  *                             VUART's) interrupt line, each one MSI-X
  *                             message for vector 5
  *   dfl-card-dbg BDF hssi     print "cold-resets N loopback 0xM": the
- *                             ColdResets of FME 0x15 with hssi=on and
+ *                             ColdResets of FME 0x15 (the HSSI) and
  *                             the ports its SAL loopback is on for
  *   dfl-card-dbg BDF bar0 OFF print the 32-bit register at BAR0 + OFF in
  *                             hex, read behind every driver's back (what

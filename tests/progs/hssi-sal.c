@@ -3,8 +3,8 @@
  * hssi-sal: drive the OFS HSSI subsystem (FME feature 0x15 in the
  * "DFHv0.5" layout of the Agilex FIMs) through a mapping of its page, the
  * way OPAE's hssicommon.py does: the SAL mailbox and the wrapper's
- * ColdReset handshake.  Register offsets: qemu/REGISTERS.md ("FME 0x15
- * with hssi=on"), from HSSI_SS_CSR.xls; the same on an N6001.
+ * ColdReset handshake.  Register offsets: qemu/REGISTERS.md ("FME 0x15,
+ * the OFS HSSI subsystem"), from HSSI_SS_CSR.xls; the same on an N6001.
  *
  *   hssi-sal uio N CMD...          through /dev/uioN (uio_dfl)
  *   hssi-sal vfio dfl_dev.N CMD... through vfio-dfl's region 0
@@ -20,6 +20,8 @@
  *   fw                     SAL 0xff, the firmware version
  *   cold-reset             set ColdReset, wait for ColdResetAck, clear it
  *   scratch [V]            HSSI_SCRATCHPAD (written first if V is given)
+ *   hold                   print "ready" and keep the mapping (and the
+ *                          device) until killed
  *
  * Exit 1 on a SAL error (CMD_STATUS Error), an Ack timeout (1 s, as
  * OPAE), a ColdResetAck timeout or a DFH that is not the HSSI's.
@@ -254,6 +256,11 @@ int main(int argc, char **argv)
 			if (left >= 1 && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
 				wr64(HSSI_SCRATCHPAD, strtoull(argv[++i], NULL, 0));
 			printf("scratch 0x%016" PRIx64 "\n", rd64(HSSI_SCRATCHPAD));
+		} else if (!strcmp(c, "hold")) {
+			printf("ready\n");
+			fflush(stdout);
+			for (;;)
+				pause();
 		} else {
 			die("unknown command or missing arguments: %s", c);
 		}

@@ -10,12 +10,14 @@
  *   vfio-dfl-bench validate FILE      (exit 0 if FILE is well-formed JSON)
  *
  * Keys of "run" (numbers in C notation):
- *   dfl=dfl_dev.N      a feature bound to vfio-dfl (card A)
+ *   dfl=dfl_dev.N      a page-aligned feature bound to vfio-dfl (card A;
+ *                      the HSSI)
  *   uio=dfl_dev.N      a feature bound to uio_dfl (card A)
  *   pci=BDF            card B, bound whole to vfio-pci
- *   pci_off=OFF        BAR0 offset of dfl's registers on card B
+ *   pci_off=OFF        BAR0 offset of dfl's registers on card B (0x2000)
  *   uio_off=OFF        offset of a scratch register in uio's map 0
- *   scratch=OFF        scratch register in dfl's region
+ *   scratch=OFF        scratch register in dfl's region (0x820, the
+ *                      HSSI's scratchpad)
  *   vuart=dfl_dev.N    card A's OFS VUART, bound to vfio-dfl
  *   ier=OFF            offset of its IER in its region (default 0x4)
  *   pci_ier=OFF        BAR0 offset of card B's VUART IER
@@ -57,7 +59,7 @@
 
 static const char *p_dfl, *p_uio, *p_pci, *p_vuart, *p_json,
 		  *p_mode = "full";
-static uint64_t p_pci_off = 0x8000, p_uio_off = 0x8, p_scratch = 0x40,
+static uint64_t p_pci_off = 0x2000, p_uio_off = 0x8, p_scratch = 0x820,
 		p_ier = 0x4, p_pci_ier, p_pci_vector = 5;
 static unsigned int p_iters = 2000, p_batch = 16, p_irq_iters = 1000,
 		    p_open_iters = 50, p_gap_us = 1000;
