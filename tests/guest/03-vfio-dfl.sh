@@ -65,9 +65,9 @@ done
 eq "binding allowlisted features does not taint" "$taint0" "$(tainted)"
 selftest f15 vfio_dfl_test VFIO_DFL_DEV="$d15" \
 	$(feature_env 0 0x15) VFIO_DFL_SCRATCH=$DFL_HSSI_SCRATCHPAD \
-	VFIO_DFL_RW_BLOCK=$DFL_HSSI_SCRATCHPAD:8
+	VFIO_DFL_RW_BLOCK=$DFL_HSSI_SCRATCHPAD:8 VFIO_DFL_RESET=1
 selftest f10 vfio_dfl_test VFIO_DFL_DEV="$d10" \
-	$(feature_env 0 0x10) VFIO_DFL_SCRATCH=0x8 VFIO_DFL_RW_BLOCK=0x8:8
+	$(feature_env 0 0x10) VFIO_DFL_SCRATCH=0x8 VFIO_DFL_RW_BLOCK=0x8:8 VFIO_DFL_RESET=0
 eq "still untainted after the allowlisted selftests" "$taint0" "$(tainted)"
 
 # --- access widths, counted by the card (BAR4) --------------------------
@@ -97,7 +97,7 @@ eq "the holder released on SIGTERM" 3 "$?"
 # (the VUART: its interrupt armed and fired through IER meanwhile)
 dmesg_mark
 bind_to vfio-dfl "$vu"
-vfio-dfl-tool hold "$vu" $DFL_UART_SCR 60 0 "ier:$DFL_UART_IER" > /tmp/hold.out &
+vfio-dfl-tool hold "$vu" $DFL_UART_MSR 60 0 "ier:$DFL_UART_IER" > /tmp/hold.out &
 hold=$!
 wait_for 20 grep -q '^ready' /tmp/hold.out
 ok "the VUART's interrupt armed and firing" \
