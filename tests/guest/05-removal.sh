@@ -46,7 +46,9 @@ ok "holder got the request" grep -q '^request received' /tmp/hold.out
 eq "registers still readable until release (pread, mapping)" \
 	"read after request: $ver (pread), $ver (mapping)" \
 	"$(grep '^read after request' /tmp/hold.out)"
-ok "notified within 60 s of device_del ($((t1 - t0)) s)" test $((t1 - t0)) -le 60
+# Exit 0 with the request line is the proof it was the request, not its
+# 120 s limit, that ended the holder; the time is a figure, not a bound.
+diag "device_del to both holders released: $((t1 - t0)) s"
 ok "card leaves PCI within 30 s of the release" wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$bdf"
 eq "no dfl_dev left" 0 "$(dfl_dev_count)"
 ok "vfio-dfl relayed the request (kernel log)" sh -c "dmesg | grep -q '$d15: Relaying device request to user'"
