@@ -581,13 +581,26 @@ for p in 0 7; do
 	check "hssi: PORT_${p}_STATUS" 0 "$(hr $((DFL_HSSI_PORT_STATUS + 4 * p)))"
 done
 check "hssi: past PORT_7_ATTR" 0 "$(hr $((DFL_HSSI_PORT_ATTR + 4 * DFL_HSSI_NPORTS)))"
-check "hssi: CMD_STATUS idle" 0 "$(hr $DFL_HSSI_CMD_STATUS)"
 check "hssi: TSE_CTRL" "$DFL_HSSI_TSE_CTRL_V" "$(hr $DFL_HSSI_TSE_CTRL)"
 check "hssi: DBG_CTRL" "$DFL_HSSI_DBG_CTRL_V" "$(hr $DFL_HSSI_DBG_CTRL)"
 check "hssi: INDV_RST" 0 "$(rq $((H + DFL_HSSI_INDV_RST)))"
 check "hssi: INDV_RST_ACK" "$DFL_HSSI_INDV_RST_ACK_V" "$(rq $((H + DFL_HSSI_INDV_RST_ACK)))"
-check "hssi: COLD_RST: ColdResetAck at rest" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+# power-on is a ColdReset released at once: ack and Busy (the xls's
+# defaults) until the subsystem is out of reset (qtest's virtual clock
+# moves only by clock_step)
+check "hssi: COLD_RST: ColdResetAck at power-on" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: CMD_STATUS: Busy at power-on" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
+step() { qt clock_step "$1" >/dev/null; }
+step $DFL_HSSI_ACK_NS
+check "hssi: COLD_RST: ColdResetAck falls $DFL_HSSI_ACK_NS ns after power-on" 0 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: CMD_STATUS: still Busy" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
+sal $DFL_HSSI_SAL_FW_VERSION 0 >/dev/null
+check "hssi: a SAL command while Busy: Ack and Error (and Busy)" 0x1c "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: ... counted in BAR4" 1 "$(dbg $DFL_DBG_HSSI_BUSY_CMDS)"
+step $(( DFL_HSSI_BUSY_NS - DFL_HSSI_ACK_NS ))
+hw $DFL_HSSI_CMD_STATUS 0
 check "hssi: SCRATCHPAD" 0 "$(rq $((H + DFL_HSSI_SCRATCHPAD)))"
+check "hssi: CMD_STATUS idle $DFL_HSSI_BUSY_NS ns after power-on" 0 "$(hr $DFL_HSSI_CMD_STATUS)"
 for o in 0x28 0x30 0x58 0x88 0x0e0 0x110 0x7f8 0x830 0xff8; do
 	wq $((H + o)) 0xffffffffffffffff
 	check "hssi: +$o reads 0, ignores writes" 0 "$(rq $((H + o)))"
@@ -627,12 +640,32 @@ hw $DFL_HSSI_DBG_CTRL 0x1
 hw $DFL_HSSI_TSE_CTRL 0
 check "hssi: TSE_CTRL MagicSleep_N is RW" 0 "$(hr $DFL_HSSI_TSE_CTRL)"
 dbg_reset
+# released before its ack: nothing is reset
 wq $((H + DFL_HSSI_COLD_RST)) 1
+check "hssi: ColdReset set, no ack yet" 1 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: ... Busy while it is held" 0xc "$(hr $DFL_HSSI_CMD_STATUS)"
+wq $((H + DFL_HSSI_COLD_RST)) 0
+check "hssi: ColdReset cleared before its ack: counted (BAR4)" 1 "$(dbg $DFL_DBG_HSSI_EARLY_RELEASES)"
+check "hssi: ... and no ColdReset took effect" 0 "$(dbg $DFL_DBG_HSSI_COLD_RESETS)"
+check "hssi: ... the loopback is still on" 0x4 "$(dbg $DFL_DBG_HSSI_LOOPBACK)"
+check "hssi: ... no ack, not Busy" "0 0x4" "$(rq $((H + DFL_HSSI_COLD_RST))) $(hr $DFL_HSSI_CMD_STATUS)"
+# the handshake as the xls asks
+wq $((H + DFL_HSSI_COLD_RST)) 1
+step $(( DFL_HSSI_ACK_NS - 1 ))
+check "hssi: ColdReset held 1 ns short of the ack time: no ack" 1 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+step 1
 check "hssi: ColdReset set, ColdResetAck" 3 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: ... the subsystem in reset: Busy, the mailbox cleared" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
 wq $((H + DFL_HSSI_COLD_RST)) 1
 check "hssi: one ColdReset counted (BAR4), not two" 1 "$(dbg $DFL_DBG_HSSI_COLD_RESETS)"
 wq $((H + DFL_HSSI_COLD_RST)) 0
-check "hssi: ColdReset cleared, ColdResetAck at rest" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: ColdReset cleared, ColdResetAck still set" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+step $DFL_HSSI_ACK_NS
+check "hssi: ColdResetAck falls $DFL_HSSI_ACK_NS ns after the clear" 0 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: ... Busy still" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
+step $(( DFL_HSSI_BUSY_NS - DFL_HSSI_ACK_NS ))
+check "hssi: Busy clear $DFL_HSSI_BUSY_NS ns after the clear" 0 "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: no command was refused since the counters were reset" 0 "$(dbg $DFL_DBG_HSSI_BUSY_CMDS)"
 check "hssi: ColdReset: loopback off" 0 "$(dbg $DFL_DBG_HSSI_LOOPBACK)"
 check "hssi: ColdReset: port 3's profile back" 0x15 "$(sal $DFL_HSSI_SAL_GET_PROFILE 3)"
 check "hssi: ColdReset: SAL CSR back to 0" 0 "$(sal $DFL_HSSI_SAL_GET_CSR $(( 1 | (0x12 << 8) )))"

@@ -127,6 +127,8 @@ DFL_HSSI_DBG_CTRL=0x108 DFL_HSSI_DBG_CTRL_V=0x00018800
 DFL_HSSI_INDV_RST=0x800                 # 64-bit RW
 DFL_HSSI_INDV_RST_ACK=0x808 DFL_HSSI_INDV_RST_ACK_V=0x00000000ffffffff
 DFL_HSSI_COLD_RST=0x810                 # ColdReset 0 RW, ColdResetAck 1 RO
+DFL_HSSI_ACK_NS=50000                   # ColdResetAck rises/falls this long after ColdReset is set/cleared (assumption)
+DFL_HSSI_BUSY_NS=200000                 # Busy stays set this long after ColdReset is cleared (assumption)
 DFL_HSSI_STATUS=0x818
 DFL_HSSI_SCRATCHPAD=0x820               # 64-bit RW, kept by ColdReset
 DFL_HSSI_PTP_STATUS=0x828
@@ -200,5 +202,7 @@ DFL_DBG_LAST_SIZE=0x48                  # RO: its size in bytes
 DFL_DBG_LAST_WRITE=0x50                 # RO: 1 if it was a write
 DFL_DBG_CTRL=0x58                       # W: any write resets all of the above
 DFL_DBG_VUART_EDGES=0x60                # RO: rising edges of the VUART's line (MSI-X 5 sent)
-DFL_DBG_HSSI_COLD_RESETS=0x68           # RO: FME 0x15's ColdReset requests (0 -> 1 of COLD_RST bit 0)
+DFL_DBG_HSSI_COLD_RESETS=0x68           # RO: FME 0x15's ColdResets that took effect (acked)
 DFL_DBG_HSSI_LOOPBACK=0x70              # RO: FME 0x15's SAL loopback on, one bit per port
+DFL_DBG_HSSI_EARLY_RELEASES=0x78        # RO: FME 0x15's ColdResets cleared before their ack (nothing reset)
+DFL_DBG_HSSI_BUSY_CMDS=0x80             # RO: FME 0x15's SAL commands refused in reset or while Busy

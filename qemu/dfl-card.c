@@ -65,6 +65,7 @@
 #include "qemu/log.h"
 #include "qemu/module.h"
 #include "qemu/host-utils.h"
+#include "qemu/timer.h"
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pcie.h"
@@ -209,6 +210,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define HSSI_CMD_READ           (1U << 0)       /* self-clearing */
 #define HSSI_CMD_WRITE          (1U << 1)       /* self-clearing */
 #define HSSI_CMD_ACK            (1U << 2)       /* RW, cleared by the user */
+#define HSSI_CMD_BUSY           (1U << 3)       /* RO: out of reset, not ready */
 #define HSSI_CMD_ERROR          (1U << 4)       /* RO */
 #define HSSI_CMD_RW_MASK        0x67U           /* Read, Write, Ack, REG_OFFSET */
 #define HSSI_CTRL_ADDR          0x0ac
@@ -225,6 +227,17 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define HSSI_COLD_RST           0x810
 #define HSSI_COLD_RST_REQ       (1ULL << 0)
 #define HSSI_COLD_RST_ACK       (1ULL << 1)
+/*
+ * The ColdReset handshake in virtual time (assumptions, REGISTERS.md):
+ * ColdResetAck rises HSSI_ACK_NS after ColdReset is set, and the
+ * subsystem is reset then; it falls HSSI_ACK_NS after ColdReset is
+ * cleared, and Busy stays set HSSI_BUSY_NS after the clear. A ColdReset
+ * cleared before its ack resets nothing. Power-on is a ColdReset that is
+ * released at once: ack and Busy read 1 (the xls defaults) until the
+ * subsystem is out of reset.
+ */
+#define HSSI_ACK_NS             (50 * SCALE_US)
+#define HSSI_BUSY_NS            (200 * SCALE_US)
 #define HSSI_STATUS             0x818
 #define HSSI_SCRATCHPAD         0x820
 #define HSSI_PTP_STATUS         0x828
@@ -434,8 +447,13 @@ struct DflCardState {
     uint32_t hssi_ncsr;
     uint64_t hssi_indv_rst;
     uint64_t hssi_cold_rst;
+    int64_t hssi_rst_set_ns;            /* virtual time ColdReset was set */
+    int64_t hssi_rst_clear_ns;          /* ... and cleared (acked resets) */
+    bool hssi_rst_done;                 /* the held ColdReset took effect */
     uint64_t hssi_scratchpad;
     uint64_t dbg_hssi_cold_resets;
+    uint64_t dbg_hssi_early_releases;
+    uint64_t dbg_hssi_busy_cmds;
 
     /* BAR4: BAR0 accesses by width (index log2 of the size in bytes) */
     uint64_t dbg_reads[4];
@@ -453,8 +471,10 @@ struct DflCardState {
 #define DBG_LAST_WRITE          0x50
 #define DBG_CTRL                0x58    /* any write resets the counters */
 #define DBG_VUART_EDGES         0x60    /* rising edges of the VUART's line */
-#define DBG_HSSI_COLD_RESETS    0x68    /* FME 0x15: ColdReset requests */
+#define DBG_HSSI_COLD_RESETS    0x68    /* FME 0x15: ColdResets acked */
 #define DBG_HSSI_LOOPBACK       0x70    /* FME 0x15: SAL loopback, bit per port */
+#define DBG_HSSI_EARLY_RELEASES 0x78    /* FME 0x15: ColdReset cleared before ack */
+#define DBG_HSSI_BUSY_CMDS      0x80    /* FME 0x15: SAL commands while in reset/Busy */
 
 /*
  * The feature that the 64-bit register at 8-byte aligned BAR0 offset @reg
@@ -838,6 +858,43 @@ static void dfl_card_hssi_cold_reset(DflCardState *s)
     memset(s->hssi_csr_val, 0, sizeof(s->hssi_csr_val));
 }
 
+/*
+ * The ColdReset handshake at virtual time now: a held ColdReset takes
+ * effect (the subsystem is reset) once its ack has risen.
+ */
+static void dfl_card_hssi_rst_update(DflCardState *s)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    if ((s->hssi_cold_rst & HSSI_COLD_RST_REQ) && !s->hssi_rst_done &&
+        now - s->hssi_rst_set_ns >= HSSI_ACK_NS) {
+        dfl_card_hssi_cold_reset(s);
+        s->hssi_rst_done = true;
+        s->dbg_hssi_cold_resets++;
+    }
+}
+
+static bool dfl_card_hssi_rst_ack(DflCardState *s)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    dfl_card_hssi_rst_update(s);
+    if (s->hssi_cold_rst & HSSI_COLD_RST_REQ) {
+        return s->hssi_rst_done;
+    }
+    return now - s->hssi_rst_clear_ns < HSSI_ACK_NS;
+}
+
+/* In reset or not ready yet: Busy, and SAL commands are refused */
+static bool dfl_card_hssi_busy(DflCardState *s)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    dfl_card_hssi_rst_update(s);
+    return (s->hssi_cold_rst & HSSI_COLD_RST_REQ) ||
+           now - s->hssi_rst_clear_ns < HSSI_BUSY_NS;
+}
+
 /* The SAL CSR storage entry of @key, allocated if @alloc; -1 if none */
 static int dfl_card_hssi_csr(DflCardState *s, uint32_t key, bool alloc)
 {
@@ -872,6 +929,13 @@ static void dfl_card_hssi_command(DflCardState *s)
     if (port >= HSSI_NPORTS && cmd != HSSI_SAL_NOP &&
         cmd != HSSI_SAL_FW_VERSION) {
         cmd = ~0U;      /* an error below */
+    }
+    if (dfl_card_hssi_busy(s)) {
+        s->dbg_hssi_busy_cmds++;
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "dfl-card: HSSI: SAL command 0x%x while in reset or Busy\n",
+                      ctrl & 0xff);
+        cmd = ~0U;      /* refused, as an error */
     }
     switch (cmd) {
     case HSSI_SAL_NOP:
@@ -912,9 +976,11 @@ static void dfl_card_hssi_command(DflCardState *s)
         break;
     default:
         err = true;
-        qemu_log_mask(LOG_GUEST_ERROR,
-                      "dfl-card: HSSI: SAL command 0x%x, port %u refused\n",
-                      ctrl & 0xff, port);
+        if (cmd != ~0U || !dfl_card_hssi_busy(s)) {
+            qemu_log_mask(LOG_GUEST_ERROR,
+                          "dfl-card: HSSI: SAL command 0x%x, port %u refused\n",
+                          ctrl & 0xff, port);
+        }
         break;
     }
     s->hssi_cmd_status &= ~(HSSI_CMD_READ | HSSI_CMD_WRITE | HSSI_CMD_ERROR);
@@ -933,7 +999,7 @@ static uint32_t dfl_card_hssi_reg32(DflCardState *s, hwaddr off)
     case HSSI_FEATURE:
         return HSSI_FEATURE_V;
     case HSSI_CMD_STATUS:
-        return s->hssi_cmd_status;
+        return s->hssi_cmd_status | (dfl_card_hssi_busy(s) ? HSSI_CMD_BUSY : 0);
     case HSSI_CTRL_ADDR:
         return s->hssi_ctrl_addr;
     case HSSI_READ_DATA:
@@ -967,7 +1033,8 @@ static uint64_t dfl_card_hssi_qword(DflCardState *s, hwaddr off)
     case HSSI_INDV_RST_ACK:
         return HSSI_INDV_RST_ACK_V;
     case HSSI_COLD_RST:
-        return s->hssi_cold_rst | HSSI_COLD_RST_ACK;
+        return s->hssi_cold_rst |
+               (dfl_card_hssi_rst_ack(s) ? HSSI_COLD_RST_ACK : 0);
     case HSSI_SCRATCHPAD:
         return s->hssi_scratchpad;
     case HSSI_STATUS:
@@ -1024,6 +1091,28 @@ static void dfl_card_hssi_write32(DflCardState *s, hwaddr off, uint32_t val,
     }
 }
 
+/* ColdReset set (@req) or cleared: the handshake's edges */
+static void dfl_card_hssi_cold_rst_write(DflCardState *s, uint64_t req)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    bool held = s->hssi_cold_rst & HSSI_COLD_RST_REQ;
+
+    dfl_card_hssi_rst_update(s);
+    if (req && !held) {
+        s->hssi_rst_set_ns = now;
+        s->hssi_rst_done = false;
+    } else if (!req && held) {
+        if (s->hssi_rst_done) {
+            s->hssi_rst_clear_ns = now;
+        } else {
+            s->dbg_hssi_early_releases++;
+            qemu_log_mask(LOG_GUEST_ERROR,
+                          "dfl-card: HSSI: ColdReset cleared before ColdResetAck: nothing reset\n");
+        }
+    }
+    s->hssi_cold_rst = req;
+}
+
 static void dfl_card_hssi_write(DflCardState *s, hwaddr addr, uint64_t val,
                                 unsigned size)
 {
@@ -1040,13 +1129,8 @@ static void dfl_card_hssi_write(DflCardState *s, hwaddr addr, uint64_t val,
         s->hssi_scratchpad = (s->hssi_scratchpad & ~mask) | (val & mask);
         return;
     case HSSI_COLD_RST:
-        if ((mask & HSSI_COLD_RST_REQ) && (val & HSSI_COLD_RST_REQ) &&
-            !(s->hssi_cold_rst & HSSI_COLD_RST_REQ)) {
-            dfl_card_hssi_cold_reset(s);
-            s->dbg_hssi_cold_resets++;
-        }
         if (mask & HSSI_COLD_RST_REQ) {
-            s->hssi_cold_rst = val & HSSI_COLD_RST_REQ;
+            dfl_card_hssi_cold_rst_write(s, val & HSSI_COLD_RST_REQ);
         }
         return;
     }
@@ -1069,6 +1153,10 @@ static void dfl_card_hssi_reset(DflCardState *s)
     s->hssi_indv_rst = 0;
     s->hssi_cold_rst = 0;
     s->hssi_scratchpad = 0;
+    /* power-on: a ColdReset acked and released now */
+    s->hssi_rst_done = false;
+    s->hssi_rst_set_ns = s->hssi_rst_clear_ns =
+        qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
 static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
@@ -1132,6 +1220,8 @@ static void dfl_card_dbg_reset(DflCardState *s)
     s->dbg_last_write = 0;
     s->dbg_vuart_edges = 0;
     s->dbg_hssi_cold_resets = 0;
+    s->dbg_hssi_early_releases = 0;
+    s->dbg_hssi_busy_cmds = 0;
 }
 
 /* BAR4: the 64-bit register at 8-byte aligned @reg */
@@ -1153,9 +1243,14 @@ static uint64_t dfl_card_dbg_reg(DflCardState *s, hwaddr reg)
     case DBG_VUART_EDGES:
         return s->dbg_vuart_edges;
     case DBG_HSSI_COLD_RESETS:
+        dfl_card_hssi_rst_update(s);
         return s->dbg_hssi_cold_resets;
     case DBG_HSSI_LOOPBACK:
         return s->hssi_loopback;
+    case DBG_HSSI_EARLY_RELEASES:
+        return s->dbg_hssi_early_releases;
+    case DBG_HSSI_BUSY_CMDS:
+        return s->dbg_hssi_busy_cmds;
     }
     return 0;
 }
@@ -1304,8 +1399,8 @@ static void dfl_card_reset(DeviceState *dev)
 
 static const VMStateDescription vmstate_dfl_card = {
     .name = TYPE_DFL_CARD,
-    .version_id = 5,
-    .minimum_version_id = 5,
+    .version_id = 6,
+    .minimum_version_id = 6,
     .fields = (VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, DflCardState),
         VMSTATE_MSIX(parent_obj, DflCardState),
@@ -1338,6 +1433,11 @@ static const VMStateDescription vmstate_dfl_card = {
         VMSTATE_UINT64(hssi_cold_rst, DflCardState),
         VMSTATE_UINT64(hssi_scratchpad, DflCardState),
         VMSTATE_UINT64(dbg_hssi_cold_resets, DflCardState),
+        VMSTATE_INT64(hssi_rst_set_ns, DflCardState),
+        VMSTATE_INT64(hssi_rst_clear_ns, DflCardState),
+        VMSTATE_BOOL(hssi_rst_done, DflCardState),
+        VMSTATE_UINT64(dbg_hssi_early_releases, DflCardState),
+        VMSTATE_UINT64(dbg_hssi_busy_cmds, DflCardState),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -47,6 +47,10 @@ eq "... the model's ports: loopback on port 2 only" "loopback 0x4" "$(hssi | cut
 ok "SAL: port 8 is past NumPorts, an error" sh -c "! hssi-sal uio $uio get-profile 8 2>/tmp/sal.err"
 diag "$(cat /tmp/sal.err)"
 eq "the wrapper's scratchpad" "scratch 0x0123456789abcdef" "$(sal scratch 0x0123456789abcdef)"
+# The model counts a ColdReset released before its ack (it resets
+# nothing) and a SAL command refused in reset or while Busy (BAR4;
+# qemu/check-dfl-card.sh proves both counters count): none in this suite.
+hs() { dfl-card-dbg "$bdf" hssi-handshake; }
 c0=$(hssi | cut -d' ' -f2)
 eq "ColdReset handshake" "cold-reset done" "$(sal cold-reset)"
 eq "... one ColdReset" $((c0 + 1)) "$(hssi | cut -d' ' -f2)"
@@ -100,5 +104,7 @@ eq "uio_dfl takes it back" uio_dfl "$(driver_of "$D")"
 uio=$(ls "$D/uio" 2>/dev/null | sed 's/^uio//')
 eq "uio_dfl's user finds it as vfio-dfl left it: clean" "profile 0x15 scratch 0x0000000000000000" \
 	"$(sal get-profile 2 scratch | xargs)"
+eq "hssi-sal's and every vfio-dfl reset held ColdReset until its ack, and no command met Busy (BAR4)" \
+	"early 0 busy 0" "$(hs)"
 ok "no kernel splat" no_new_splat
 tap_done

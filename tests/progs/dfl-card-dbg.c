@@ -14,6 +14,11 @@
  *   dfl-card-dbg BDF hssi     print "cold-resets N loopback 0xM": the
  *                             ColdResets of FME 0x15 (the HSSI) and
  *                             the ports its SAL loopback is on for
+ *   dfl-card-dbg BDF hssi-handshake
+ *                             print "early E busy B": the HSSI's
+ *                             ColdResets cleared before their ack (which
+ *                             reset nothing) and SAL commands refused in
+ *                             reset or while Busy
  *   dfl-card-dbg BDF bar0 OFF print the 32-bit register at BAR0 + OFF in
  *                             hex, read behind every driver's back (what
  *                             the last owner of a feature left there)
@@ -26,6 +31,8 @@
 #define DBG_VUART_EDGES	0x60
 #define DBG_HSSI_COLD_RESETS	0x68
 #define DBG_HSSI_LOOPBACK	0x70
+#define DBG_HSSI_EARLY_RELEASES	0x78
+#define DBG_HSSI_BUSY_CMDS	0x80
 
 int main(int argc, char **argv)
 {
@@ -47,8 +54,10 @@ int main(int argc, char **argv)
 	}
 	if (argc < 2 || argc > 3 ||
 	    (argc == 3 && strcmp(argv[2], "reset") &&
-	     strcmp(argv[2], "vuart-edges") && strcmp(argv[2], "hssi")))
-		die("usage: %s BDF [reset|vuart-edges|hssi|bar0 OFF]", argv[0]);
+	     strcmp(argv[2], "vuart-edges") && strcmp(argv[2], "hssi") &&
+	     strcmp(argv[2], "hssi-handshake")))
+		die("usage: %s BDF [reset|vuart-edges|hssi|hssi-handshake|bar0 OFF]",
+		    argv[0]);
 	regs = dfl_dbg_map(argv[1]);
 	if (argc == 3 && !strcmp(argv[2], "vuart-edges")) {
 		printf("%" PRIu64 "\n", regs[DBG_VUART_EDGES / 8]);
@@ -57,6 +66,11 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[2], "hssi")) {
 		printf("cold-resets %" PRIu64 " loopback 0x%" PRIx64 "\n",
 		       regs[DBG_HSSI_COLD_RESETS / 8], regs[DBG_HSSI_LOOPBACK / 8]);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[2], "hssi-handshake")) {
+		printf("early %" PRIu64 " busy %" PRIu64 "\n",
+		       regs[DBG_HSSI_EARLY_RELEASES / 8], regs[DBG_HSSI_BUSY_CMDS / 8]);
 		return 0;
 	}
 	if (argc == 3) {

@@ -18,7 +18,8 @@
  *   get-csr PORT ADDR      SAL 0x06
  *   loopback PORT on|off   SAL 0x07 / 0x08
  *   fw                     SAL 0xff, the firmware version
- *   cold-reset             set ColdReset, wait for ColdResetAck, clear it
+ *   cold-reset             the ColdReset handshake: ack low, set ColdReset,
+ *                          ack high, clear it, ack low, Busy clear
  *   scratch [V]            HSSI_SCRATCHPAD (written first if V is given)
  *   hold                   print "ready" and keep the mapping (and the
  *                          device) until killed
@@ -37,6 +38,7 @@
 #define HSSI_CMD_READ		(1U << 0)
 #define HSSI_CMD_WRITE		(1U << 1)
 #define HSSI_CMD_ACK		(1U << 2)
+#define HSSI_CMD_BUSY		(1U << 3)
 #define HSSI_CMD_ERROR		(1U << 4)
 #define HSSI_CTRL_ADDR		0x0ac
 #define HSSI_READ_DATA		0x0b0
@@ -131,20 +133,43 @@ static uint32_t sal(uint32_t cmd, uint32_t port, uint32_t addr, int write,
 	return v;
 }
 
-/* ColdReset as the xls asks: hold it until ColdResetAck, then clear it */
-static void cold_reset(void)
+/* Poll until (rd64(off) & mask) == want, 1 s at most; exit if not */
+static void poll64(unsigned int off, uint64_t mask, uint64_t want,
+		   const char *what)
 {
-	long long end;
+	long long end = now_ns() + TIMEOUT_NS;
+	const struct timespec us = { 0, 1000 };
 
-	wr64(HSSI_COLD_RST, HSSI_COLD_RST_REQ);
-	for (end = now_ns() + TIMEOUT_NS; !(rd64(HSSI_COLD_RST) & HSSI_COLD_RST_ACK);) {
+	while ((rd64(off) & mask) != want) {
 		if (now_ns() > end) {
-			wr64(HSSI_COLD_RST, 0);
-			fprintf(stderr, "no ColdResetAck within 1 s\n");
+			fprintf(stderr, "%s: not within 1 s (0x%" PRIx64 " at 0x%x)\n",
+				what, rd64(off), off);
 			exit(1);
 		}
+		nanosleep(&us, NULL);
+	}
+}
+
+/*
+ * ColdReset as the xls asks, through the wrapper's rst_ack handshake:
+ * no reset in progress (ack low), ColdReset set and held until
+ * ColdResetAck, cleared, ack low again; then the subsystem's Busy clears.
+ */
+static void cold_reset(void)
+{
+	poll64(HSSI_COLD_RST, HSSI_COLD_RST_ACK, 0, "ColdResetAck low before");
+	wr64(HSSI_COLD_RST, HSSI_COLD_RST_REQ);
+	if (poll32(HSSI_COLD_RST, HSSI_COLD_RST_ACK, HSSI_COLD_RST_ACK)) {
+		wr64(HSSI_COLD_RST, 0);
+		fprintf(stderr, "no ColdResetAck within 1 s\n");
+		exit(1);
 	}
 	wr64(HSSI_COLD_RST, 0);
+	poll64(HSSI_COLD_RST, HSSI_COLD_RST_ACK, 0, "ColdResetAck low after");
+	if (poll32(HSSI_CMD_STATUS, HSSI_CMD_BUSY, 0)) {
+		fprintf(stderr, "Busy after ColdReset: not clear within 1 s\n");
+		exit(1);
+	}
 }
 
 static void *map_uio(const char *n)
