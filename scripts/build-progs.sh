@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the guest's test programs statically: tests/progs/*.c against the
-# test kernel's exported uapi headers, and the series' kselftests
-# (tools/testing/selftests/vfio-dfl) from the work tree. Output: $CACHE/progs.
+# test kernel's exported uapi headers, the series' kselftest
+# (tools/testing/selftests/vfio/vfio_dfl_test) from the work tree and the
+# harness's uAPI tests (tests/uapi). Output: $CACHE/progs.
 source "$(dirname "$0")/lib.sh"
 
 OUT=$CACHE/progs
@@ -17,13 +18,25 @@ for c in "$TOP"/tests/progs/*.c; do
 	gcc "${CFLAGS[@]}" -o "$OUT/$(basename "$c" .c)" "$c"
 	n=$((n + 1))
 done
-st=$WORKTREE/tools/testing/selftests/vfio-dfl
-if [ -f "$st/Makefile" ]; then
-	mkdir -p "$OUT/selftests"
-	make -C "$st" OUTPUT="$OUT/selftests" CC=gcc \
-		KHDR_INCLUDES="-isystem $HDR" LDFLAGS=-static
+# The series' selftest (tools/testing/selftests/vfio/vfio_dfl_test, on
+# libvfio), by the kselftest Makefile, and the harness's own uAPI tests
+# (tests/uapi/: the v2 selftests, kept out of the series; they use the
+# work tree's kselftest_harness.h).
+mkdir -p "$OUT/selftests"
+st=$WORKTREE/tools/testing/selftests/vfio
+[ -f "$st/vfio_dfl_test.c" ] || die "no $st/vfio_dfl_test.c in the work tree"
+kst=$(mktemp -d)
+make -s -C "$st" OUTPUT="$kst" CC=gcc \
+	KHDR_INCLUDES="-isystem $HDR" LDFLAGS=-static "$kst/vfio_dfl_test"
+install -m 0755 "$kst/vfio_dfl_test" "$OUT/selftests/"
+rm -rf "$kst"
+n=$((n + 1))
+for c in "$TOP"/tests/uapi/*.c; do
+	gcc -O2 -g0 -Wall -Wno-format-truncation -Werror -static -isystem "$HDR" \
+		-I "$WORKTREE/tools/testing/selftests" -I "$TOP/tests/uapi" \
+		-o "$OUT/selftests/$(basename "$c" .c)" "$c" -lpthread
 	n=$((n + 1))
-fi
+done
 # rst_block HEADING: the first literal block after the line HEADING in
 # dfl.rst, exactly as the final tree's documentation shows it, de-indented
 # one tab and without leading blank lines

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian 12 packages the project needs. Idempotent; run as root.
+# (uuid-dev: libvfio, the library of tools/testing/selftests/vfio, links libuuid.)
 source "$(dirname "$0")/lib.sh"
 
 PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
@@ -11,7 +12,7 @@ PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
       libfdt-dev zlib1g-dev
       gcc-aarch64-linux-gnu python3-sphinx python3-yaml
       qemu-system-arm device-tree-compiler libc6-dev-arm64-cross
-      procps util-linux)
+      procps util-linux uuid-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -9,7 +9,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${VFIO_DFL_CACHE:-/var/cache/vfio-dfl}
 SERIES_DIR=$TOP/series
 # Revision of the series as posted: the subject prefix is "PATCH $SERIES_VERSION".
-SERIES_VERSION=v2
+SERIES_VERSION=v3
 WORKTREE=${VFIO_DFL_WORKTREE:-$TOP/linux}
 BASE_REPO=$CACHE/base/linux
 # A second kernel (scripts/bench.sh: no debug options) builds with its own

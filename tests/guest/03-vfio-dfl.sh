@@ -63,10 +63,15 @@ for d in "$d10" "$d15"; do
 	ok "$d has its own IOMMU group /dev/vfio/$g, not noiommu" test -c "/dev/vfio/$g"
 done
 eq "binding allowlisted features does not taint" "$taint0" "$(tainted)"
-selftest f15 vfio_dfl_test VFIO_DFL_DEV="$d15" \
+# The series' selftest (tools/testing/selftests/vfio/vfio_dfl_test, on
+# libvfio, every IOMMU mode), the device named by sysfs path and by cdev
+selftest st15 vfio_dfl_test VFIO_SELFTESTS_DEVICE="/sys/bus/dfl/devices/$d15"
+selftest st10 vfio_dfl_test VFIO_SELFTESTS_DEVICE="/dev/vfio/devices/$(vfio_dev_name "$d10")"
+# The harness's uAPI tests (tests/uapi), with the model's facts
+selftest f15 vfio-dfl-uapi VFIO_DFL_DEV="$d15" \
 	$(feature_env 0 0x15) VFIO_DFL_SCRATCH=$DFL_HSSI_SCRATCHPAD \
 	VFIO_DFL_RW_BLOCK=$DFL_HSSI_SCRATCHPAD:8 VFIO_DFL_RESET=1
-selftest f10 vfio_dfl_test VFIO_DFL_DEV="$d10" \
+selftest f10 vfio-dfl-uapi VFIO_DFL_DEV="$d10" \
 	$(feature_env 0 0x10) VFIO_DFL_SCRATCH=0x8 VFIO_DFL_RW_BLOCK=0x8:8 VFIO_DFL_RESET=0
 eq "still untainted after the allowlisted selftests" "$taint0" "$(tainted)"
 

@@ -20,7 +20,9 @@ vu=$(dfl_dev_by_id 0 0x24)
 bind_to vfio-dfl "$vu"
 eq "the VUART bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$vu)"
 edges0=$(dfl-card-dbg "$(dfl_card_bdf)" vuart-edges)
-selftest irq24 vfio_dfl_irq_test VFIO_DFL_DEV="$vu" \
+# The series' selftest: on the VUART its loopback interrupt and reset run
+selftest st24 vfio_dfl_test VFIO_SELFTESTS_DEVICE="/sys/bus/dfl/devices/$vu"
+selftest irq24 vfio-dfl-irq-uapi VFIO_DFL_DEV="$vu" \
 	VFIO_DFL_NUM_IRQS=$DFL_F24_MSIX_NUM VFIO_DFL_CYCLES=300
 eq "/proc/interrupts back to its starting state after the VUART" "$before" "$(irq_lines)"
 ok "the VUART's line rose during its tests (edges counted by the card)" \
