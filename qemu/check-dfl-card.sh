@@ -476,11 +476,9 @@ check "msix-in-bar0: table BIR 0" "$DFL_MSIX_IN_BAR0_TABLE" "$(cfg $((MSIX + 4))
 check "msix-in-bar0: PBA BIR 0" "$DFL_MSIX_IN_BAR0_PBA" "$(cfg $((MSIX + 8)))"
 check_features 0
 check "msix-in-bar0: 0x10 DFH" 0x3000000010000010 "$(rq 0x1000)"
-check "msix-in-bar0: 0x10 scratch reset" 0 "$(rq 0x1008)"
-wq 0x1008 0x0123456789abcdef
-check "msix-in-bar0: 0x10 scratch" 0x0123456789abcdef "$(rq 0x1008)"
-qt writew $((BAR0 + 0x100e)) 0xbeef >/dev/null
-check "msix-in-bar0: 0x10 scratch narrow" 0xbeef456789abcdef "$(rq 0x1008)"
+check "msix-in-bar0: 0x10 INFO beside the table" "$DFL_ETH_INFO_V" "$(rq 0x1008)"
+wq 0x1010 0x0000012345678
+check "msix-in-bar0: 0x10 CTRL (no command) reads back" 0x0000012345678 "$(rq 0x1010)"
 check "msix-in-bar0: 0x10 +0xff8" 0 "$(rq 0x1ff8)"
 dbg_reset
 for v in 0 1 2 3; do
@@ -675,6 +673,48 @@ check "hssi: ... and DBG_CTRL (assumption)" 0x1 "$(hr $DFL_HSSI_DBG_CTRL)"
 check "hssi: ... and TSE_CTRL (assumption)" 0 "$(hr $DFL_HSSI_TSE_CTRL)"
 check "hssi: byte access to the scratchpad" 0xef "$(qt readb $((BAR0 + H + DFL_HSSI_SCRATCHPAD)))"
 check "hssi: BAR4 counts the HSSI accesses" 1 "$(( $(dbg $DFL_DBG_READS_1) >= 1 ))"
+
+# FME 0x10, the N3000 Ethernet group: INFO, and indirect access to its
+# components as linux-dfl's eth_com_{read,write}_reg do it (one 64-bit
+# CTRL write, then STAT's RW_VAL)
+E=$DFL_F10_OFST
+check "eth: DFH" 0x3000000010000010 "$(rq $E)"
+check "eth: INFO" "$DFL_ETH_INFO_V" "$(rq $((E + DFL_ETH_INFO)))"
+wq $((E + DFL_ETH_INFO)) 0
+check "eth: INFO is read-only" "$DFL_ETH_INFO_V" "$(rq $((E + DFL_ETH_INFO)))"
+check "eth: STAT at power-on" 0 "$(rq $((E + DFL_ETH_STAT)))"
+# ectl CMD DEV ADDR [DATA] [FEAT]: one CTRL write
+ectl() { wq $((E + DFL_ETH_CTRL)) $(( ($1 << 62) | ($2 << 49) | (${5:-0} << 48) | ($3 << 32) | ${4:-0} )); }
+erd() { ectl 1 "$@"; rq $((E + DFL_ETH_STAT)); }
+ewr() { ectl 2 "$@"; }
+for l in 0 3; do
+	mac=$((2 * l + 3))
+	check "eth: link $l MAC PHY_CONFIG at power-on (RW_VAL, 0)" 0x100000000 "$(erd $mac $DFL_ETH_MAC_PHY_CONFIG)"
+	check "eth: link $l MAC MAX_TX_SIZE at power-on" $((0x100000000 | 1518)) "$(erd $mac $DFL_ETH_MAC_MAX_TX_SIZE)"
+done
+ewr 3 $DFL_ETH_MAC_PHY_CONFIG 0x7
+check "eth: a write sets RW_VAL" 0x100000000 "$(rq $((E + DFL_ETH_STAT)))"
+ewr 9 $DFL_ETH_MAC_PHY_CONFIG 0x7
+check "eth: links 0 and 3 held in reset (BAR4)" 0x9 "$(dbg $DFL_DBG_ETH_MAC_RESET)"
+ewr 5 $DFL_ETH_MAC_PHY_CONFIG 0x3
+check "eth: link 1 PHY_CONFIG 3 is not all three resets" 0x9 "$(dbg $DFL_DBG_ETH_MAC_RESET)"
+ewr 5 $DFL_ETH_MAC_PMA_SLOOP 0x1
+check "eth: link 1 in PMA serial loopback (BAR4)" 0x2 "$(dbg $DFL_DBG_ETH_LOOPBACK)"
+check "eth: ... reads back" 0x100000001 "$(erd 5 $DFL_ETH_MAC_PMA_SLOOP)"
+ewr 4 0x2e1 0x1
+check "eth: a PHY register (device 4) reads back" 0x100000001 "$(erd 4 0x2e1)"
+check "eth: ... not the same address of its MAC (device 5)" 0x100000000 "$(erd 5 0x2e1)"
+ewr 4 0x0 0x1 1
+check "eth: a PHY's additional-feature register (FEAT_SELECT)" 0x100000001 "$(erd 4 0x0 0 1)"
+check "eth: ... apart from its IP register 0x0" 0x100000000 "$(erd 4 0x0)"
+check "eth: the wrapper (device 0) reads 0" 0x100000000 "$(erd 0 0x10)"
+wq $((E + DFL_ETH_CTRL)) 0
+check "eth: a CTRL write without command clears STAT" 0 "$(rq $((E + DFL_ETH_STAT)))"
+qt writel $((BAR0 + E + DFL_ETH_CTRL)) 0x5 >/dev/null
+check "eth: CTRL's low half alone runs nothing" 0 "$(rq $((E + DFL_ETH_STAT)))"
+qt writel $((BAR0 + E + DFL_ETH_CTRL + 4)) $(( (1 << 30) | (5 << 17) | DFL_ETH_MAC_PMA_SLOOP )) >/dev/null
+check "eth: ... its high half then runs the command (lo-hi 32-bit writes)" 0x100000001 "$(rq $((E + DFL_ETH_STAT)))"
+check "eth: +0x20 to the end of the page reads 0" 0 "$(( $(rq $((E + 0x20))) | $(rq $((E + 0xff8))) ))"
 qemu_stop
 
 echo "dfl-card check: $checks checks, $fails failed"

@@ -45,7 +45,7 @@ DFL_MSIX_IN_BAR0_PBA=0x1c00
 # like the rest (0x0; GUIDs are 0 for DFHv0); dfh_version, nr_irqs,
 # group, instance and first_vector are decimal (0 when not applicable).
 DFL_FEATURES="
-0:0x10:0x0:0x1000:0x1000:0x3000000010000010:0:0:0x8:0x1000:0:0:0:0:0
+0:0x10:0x0:0x1000:0x1000:0x3000000010000010:0:0::0x1000:0:0:0:0:0
 0:0x15:0x2:0x2000:0x1000:0x3000000010002015:0:0:0x820:0x2000:0:0:0:0:0
 0:0x23:0x0:0x3000:0x1000:0x3010000010000023:1:2:0x40:0x3000:0:0:0xd1f1c0de00004023:0x800000dfca4d0023:0
 0:0x31:0x0:0x4000:0x3000:0x3000000030000031:0:0:0x8,0x2ff8:0x4000:0:0:0:0:0
@@ -106,6 +106,17 @@ DFL_F23_MSIX_NUM=2
 # Offsets relative to the DFH (BAR0 DFL_F15_OFST); 32-bit registers up to
 # 0x108, 64-bit wrapper registers from 0x800.
 DFL_F15_OFST=0x2000                     # the DFH
+# FME 0x10, the N3000 Ethernet group (REGISTERS.md): offsets from its DFH
+DFL_F10_OFST=0x1000                     # the DFH
+DFL_ETH_INFO=0x08                       # RO: GROUP_ID[7:0] PHY_NUM[15:8] SPEED[23:16] DIRECTION[24] LW_MAC[25]
+DFL_ETH_INFO_V=0x01190400               # line side, 25G, 4 links, group 0 (assumption: an N3000 2x2x25G)
+DFL_ETH_NLINKS=4
+DFL_ETH_CTRL=0x10                       # RW: CMD[63:62] (1 read, 2 write) DEV_SELECT[53:49] FEAT_SELECT[48] ADDR[47:32] WR_DATA[31:0]
+DFL_ETH_STAT=0x18                       # RO: RW_VAL[32] RD_DATA[31:0]; cleared by a CTRL write
+DFL_ETH_MAC_PHY_CONFIG=0x310            # MAC (device 2i+3): [2:0] set = MAC/PCS held in reset; 0 at power-on (assumption)
+DFL_ETH_MAC_PMA_SLOOP=0x313             # MAC: PMA serial loopback [0]
+DFL_ETH_MAC_MAX_TX_SIZE=0x407           # MAC: 1518 at power-on (assumption)
+DFL_ETH_MAC_MAX_RX_SIZE=0x506           # MAC: 1518 at power-on (assumption)
 DFL_HSSI_DFH=0x3000000010002015         # type 3, DfhVersion 0, next 0x1000, rev 2, id 0x15
 DFL_HSSI_REV=2
 DFL_HSSI_SIZE=0x1000
@@ -206,3 +217,5 @@ DFL_DBG_HSSI_COLD_RESETS=0x68           # RO: FME 0x15's ColdResets that took ef
 DFL_DBG_HSSI_LOOPBACK=0x70              # RO: FME 0x15's SAL loopback on, one bit per port
 DFL_DBG_HSSI_EARLY_RELEASES=0x78        # RO: FME 0x15's ColdResets cleared before their ack (nothing reset)
 DFL_DBG_HSSI_BUSY_CMDS=0x80             # RO: FME 0x15's SAL commands refused in reset or while Busy
+DFL_DBG_ETH_MAC_RESET=0x88              # RO: FME 0x10's MACs held in reset (PHY_CONFIG[2:0] = 7), bit per link
+DFL_DBG_ETH_LOOPBACK=0x90               # RO: FME 0x10's PMA serial loopback on, bit per link

@@ -306,6 +306,33 @@ typedef struct DflFeature {
     const DflDfhV1 *v1; /* DFHv1 header, NULL for DFHv0 */
 } DflFeature;
 
+/*
+ * FME 0x10, the N3000 Ethernet group (linux-dfl dfl-eth-group-main.c,
+ * -25g.c; OPAE fpgadiag eth_group): INFO, and CTRL/STAT for indirect
+ * access to the group's components. Assumptions in REGISTERS.md.
+ */
+#define ETH_OFST                0x1000
+#define ETH_INFO                0x08
+#define ETH_INFO_V              0x01190400ULL   /* line side, 25G, 4 links, group 0 */
+#define ETH_NLINKS              4
+#define ETH_CTRL                0x10
+#define ETH_CTRL_CMD_SHIFT      62
+#define ETH_CMD_RD              1
+#define ETH_CMD_WR              2
+#define ETH_CTRL_DEV_SHIFT      49              /* DEV_SELECT[53:49] */
+#define ETH_CTRL_FEAT           (1ULL << 48)    /* FEAT_SELECT */
+#define ETH_CTRL_ADDR_SHIFT     32              /* ADDR[47:32] */
+#define ETH_STAT                0x18
+#define ETH_STAT_RW_VAL         (1ULL << 32)
+/* 25G MAC registers (device 2i + 3) the model gives a meaning to */
+#define ETH_MAC_PHY_CONFIG      0x310
+#define ETH_MAC_RESET_MASK      0x7             /* PHY_CONFIG[2:0] */
+#define ETH_MAC_PMA_SLOOP       0x313
+#define ETH_MAC_MAX_TX_SIZE     0x407
+#define ETH_MAC_MAX_RX_SIZE     0x506
+#define ETH_MAX_FRAME_V         1518            /* assumption */
+#define ETH_NREGS               32              /* other registers written */
+
 /* GUIDs, read as GUID_H:GUID_L */
 #define FME_GUID_L      0xe346524ae92aafbfULL  /* f9e17764-38f0-82fe- */
 #define FME_GUID_H      0xf9e1776438f082feULL  /* e346-524ae92aafbf  */
@@ -361,8 +388,9 @@ static const DflFeature dfl_features[] = {
     /* FME list */
     { 0x00000, 0x1000, DFH(DFH_TYPE_FIU, 0, 0, 0x1000, 0, 0),
       DFL_FME_HDR, { NO_SCRATCH } },
-    { 0x01000, 0x1000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x1000, 0, 0x10),
-      DFL_PRIVATE, { 0x8 } },
+    /* the N3000 Ethernet group: INFO, CTRL, STAT are dfl_card_eth_read()'s */
+    { ETH_OFST, 0x1000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x1000, 0, 0x10),
+      DFL_PRIVATE, { NO_SCRATCH } },
     /* the OFS HSSI subsystem: its page is dfl_card_hssi_read()'s */
     { HSSI_OFST, HSSI_SIZE, HSSI_DFH, DFL_PRIVATE, { NO_SCRATCH } },
     { 0x03000, 0x1000, DFH(DFH_TYPE_PRIVATE, 1, 0, 0x1000, 0, 0x23),
@@ -419,6 +447,15 @@ struct DflCardState {
     uint32_t vuart_csr;         /* property vuart-csr */
 
     uint64_t scratch[DFL_NFEATURES][DFL_NSCRATCH];
+
+    /* FME 0x10, the Ethernet group: CTRL, STAT, its components' registers */
+    uint64_t eth_ctrl;
+    uint64_t eth_stat;
+    uint32_t eth_phy_config[ETH_NLINKS];
+    uint32_t eth_sloop[ETH_NLINKS];
+    uint32_t eth_key[ETH_NREGS];        /* feat << 24 | dev << 16 | addr */
+    uint32_t eth_val[ETH_NREGS];
+    uint32_t eth_nregs;
     uint64_t fme_port_acc;      /* FME_PORT_OFST_ACC_CTRL of port 0 */
     uint64_t port_ctrl;         /* SFTRST and LATENCY bits */
     uint64_t doorbell_count[DFL_NDOORBELL];
@@ -475,6 +512,8 @@ struct DflCardState {
 #define DBG_HSSI_LOOPBACK       0x70    /* FME 0x15: SAL loopback, bit per port */
 #define DBG_HSSI_EARLY_RELEASES 0x78    /* FME 0x15: ColdReset cleared before ack */
 #define DBG_HSSI_BUSY_CMDS      0x80    /* FME 0x15: SAL commands while in reset/Busy */
+#define DBG_ETH_MAC_RESET       0x88    /* FME 0x10: MACs held in reset, bit per link */
+#define DBG_ETH_LOOPBACK        0x90    /* FME 0x10: PMA serial loopback, bit per link */
 
 /*
  * The feature that the 64-bit register at 8-byte aligned BAR0 offset @reg
@@ -1159,6 +1198,143 @@ static void dfl_card_hssi_reset(DflCardState *s)
         qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
+static bool dfl_card_eth_window(hwaddr addr)
+{
+    return addr >= ETH_OFST + ETH_INFO && addr < ETH_OFST + ETH_STAT + 8;
+}
+
+/*
+ * The register @addr of component @dev (DEV_SELECT) of the Ethernet group,
+ * @feat for a PHY's "additional feature" registers: a MAC's PHY_CONFIG and
+ * PMA serial loopback have their own state, the frame size registers
+ * their power-on value until written, any other register what was last
+ * written to it (0 before); a write to a full table is dropped.
+ */
+/* The link whose MAC is @dev (DEV_SELECT 2i + 3), or -1 */
+static int dfl_card_eth_mac_link(unsigned dev, bool feat)
+{
+    if (feat || dev < 3 || (dev - 3) % 2 || (dev - 3) / 2 >= ETH_NLINKS) {
+        return -1;
+    }
+    return (dev - 3) / 2;
+}
+
+/* Power-on value of a register without state of its own */
+static uint32_t dfl_card_eth_default(unsigned dev, bool feat, unsigned addr)
+{
+    if (dfl_card_eth_mac_link(dev, feat) >= 0 &&
+        (addr == ETH_MAC_MAX_TX_SIZE || addr == ETH_MAC_MAX_RX_SIZE)) {
+        return ETH_MAX_FRAME_V;
+    }
+    return 0;
+}
+
+static uint32_t *dfl_card_eth_reg(DflCardState *s, unsigned dev, bool feat,
+                                  unsigned addr, bool alloc)
+{
+    uint32_t key = (uint32_t)feat << 24 | dev << 16 | addr;
+    int link = dfl_card_eth_mac_link(dev, feat);
+    unsigned i;
+
+    if (link >= 0) {
+        if (addr == ETH_MAC_PHY_CONFIG) {
+            return &s->eth_phy_config[link];
+        }
+        if (addr == ETH_MAC_PMA_SLOOP) {
+            return &s->eth_sloop[link];
+        }
+    }
+    for (i = 0; i < s->eth_nregs; i++) {
+        if (s->eth_key[i] == key) {
+            return &s->eth_val[i];
+        }
+    }
+    if (!alloc || s->eth_nregs == ETH_NREGS) {
+        return NULL;
+    }
+    s->eth_key[s->eth_nregs] = key;
+    s->eth_val[s->eth_nregs] = dfl_card_eth_default(dev, feat, addr);
+    return &s->eth_val[s->eth_nregs++];
+}
+
+/* CTRL written with a command: done at once, STAT's RW_VAL set */
+static void dfl_card_eth_command(DflCardState *s)
+{
+    uint64_t ctrl = s->eth_ctrl;
+    unsigned cmd = ctrl >> ETH_CTRL_CMD_SHIFT;
+    unsigned dev = (ctrl >> ETH_CTRL_DEV_SHIFT) & 0x1f;
+    unsigned addr = (ctrl >> ETH_CTRL_ADDR_SHIFT) & 0xffff;
+    bool feat = ctrl & ETH_CTRL_FEAT;
+    uint32_t *reg;
+
+    s->eth_stat = 0;
+    if (cmd == ETH_CMD_RD) {
+        reg = dfl_card_eth_reg(s, dev, feat, addr, false);
+        s->eth_stat = ETH_STAT_RW_VAL |
+                      (reg ? *reg : dfl_card_eth_default(dev, feat, addr));
+    } else if (cmd == ETH_CMD_WR) {
+        reg = dfl_card_eth_reg(s, dev, feat, addr, true);
+        if (reg) {
+            *reg = (uint32_t)ctrl;
+        } else {
+            qemu_log_mask(LOG_UNIMP, "dfl-card: Ethernet group: register "
+                          "table full, write to %u/%#x dropped\n", dev, addr);
+        }
+        s->eth_stat = ETH_STAT_RW_VAL;
+    }
+}
+
+static uint64_t dfl_card_eth_read(DflCardState *s, hwaddr addr, unsigned size)
+{
+    unsigned shift = (addr & 7) * 8;
+    uint64_t v = 0;
+
+    switch ((addr - ETH_OFST) & ~7ULL) {
+    case ETH_INFO:
+        v = ETH_INFO_V;
+        break;
+    case ETH_CTRL:
+        v = s->eth_ctrl;
+        break;
+    case ETH_STAT:
+        v = s->eth_stat;
+        break;
+    }
+    v >>= shift;
+    return size == 8 ? v : v & ((1ULL << (size * 8)) - 1);
+}
+
+/*
+ * A write to CTRL clears STAT; a write that reaches CTRL's upper half
+ * (CMD) with a read or write command runs it.
+ */
+static void dfl_card_eth_write(DflCardState *s, hwaddr addr, uint64_t val,
+                               unsigned size)
+{
+    unsigned shift = (addr & 7) * 8;
+    uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
+
+    if (((addr - ETH_OFST) & ~7ULL) != ETH_CTRL) {
+        return;         /* INFO and STAT are read-only */
+    }
+    s->eth_ctrl = (s->eth_ctrl & ~mask) | ((val << shift) & mask);
+    s->eth_stat = 0;
+    if (mask >> 32) {
+        dfl_card_eth_command(s);
+    }
+}
+
+static void dfl_card_eth_reset(DflCardState *s)
+{
+    s->eth_ctrl = 0;
+    s->eth_stat = 0;
+    memset(s->eth_phy_config, 0, sizeof(s->eth_phy_config));
+    memset(s->eth_sloop, 0, sizeof(s->eth_sloop));
+    memset(s->eth_key, 0, sizeof(s->eth_key));
+    memset(s->eth_val, 0, sizeof(s->eth_val));
+    s->eth_nregs = 0;
+}
+
 static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     DflCardState *s = opaque;
@@ -1171,6 +1347,9 @@ static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
     }
     if (dfl_card_hssi_window(s, addr)) {
         return dfl_card_hssi_read(s, addr, size);
+    }
+    if (dfl_card_eth_window(addr)) {
+        return dfl_card_eth_read(s, addr, size);
     }
     v = dfl_card_reg_read(s, addr & ~7ULL) >> shift;
     return size == 8 ? v : v & ((1ULL << (size * 8)) - 1);
@@ -1190,6 +1369,10 @@ static void dfl_card_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     }
     if (dfl_card_hssi_window(s, addr)) {
         dfl_card_hssi_write(s, addr, val, size);
+        return;
+    }
+    if (dfl_card_eth_window(addr)) {
+        dfl_card_eth_write(s, addr, val, size);
         return;
     }
     dfl_card_reg_write(s, addr & ~7ULL, val << shift, mask, shift);
@@ -1251,6 +1434,20 @@ static uint64_t dfl_card_dbg_reg(DflCardState *s, hwaddr reg)
         return s->dbg_hssi_early_releases;
     case DBG_HSSI_BUSY_CMDS:
         return s->dbg_hssi_busy_cmds;
+    case DBG_ETH_MAC_RESET:
+    case DBG_ETH_LOOPBACK: {
+        uint64_t bits = 0;
+        unsigned i;
+
+        for (i = 0; i < ETH_NLINKS; i++) {
+            if (reg == DBG_ETH_MAC_RESET ?
+                (s->eth_phy_config[i] & ETH_MAC_RESET_MASK) == ETH_MAC_RESET_MASK :
+                (s->eth_sloop[i] & 1)) {
+                bits |= 1ULL << i;
+            }
+        }
+        return bits;
+    }
     }
     return 0;
 }
@@ -1389,6 +1586,7 @@ static void dfl_card_reset(DeviceState *dev)
     memset(s->doorbell_count, 0, sizeof(s->doorbell_count));
     memset(s->irq_status, 0, sizeof(s->irq_status));
     dfl_card_hssi_reset(s);
+    dfl_card_eth_reset(s);
     /*
      * The 16550 itself is reset by QEMU's serial core on system reset
      * only (qemu_register_reset): a PCI function reset leaves it as it
@@ -1438,6 +1636,13 @@ static const VMStateDescription vmstate_dfl_card = {
         VMSTATE_BOOL(hssi_rst_done, DflCardState),
         VMSTATE_UINT64(dbg_hssi_early_releases, DflCardState),
         VMSTATE_UINT64(dbg_hssi_busy_cmds, DflCardState),
+        VMSTATE_UINT64(eth_ctrl, DflCardState),
+        VMSTATE_UINT64(eth_stat, DflCardState),
+        VMSTATE_UINT32_ARRAY(eth_phy_config, DflCardState, ETH_NLINKS),
+        VMSTATE_UINT32_ARRAY(eth_sloop, DflCardState, ETH_NLINKS),
+        VMSTATE_UINT32_ARRAY(eth_key, DflCardState, ETH_NREGS),
+        VMSTATE_UINT32_ARRAY(eth_val, DflCardState, ETH_NREGS),
+        VMSTATE_UINT32(eth_nregs, DflCardState),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -71,8 +71,9 @@ selftest st10 vfio_dfl_test VFIO_SELFTESTS_DEVICE="/dev/vfio/devices/$(vfio_dev_
 selftest f15 vfio-dfl-uapi VFIO_DFL_DEV="$d15" \
 	$(feature_env 0 0x15) VFIO_DFL_SCRATCH=$DFL_HSSI_SCRATCHPAD \
 	VFIO_DFL_RW_BLOCK=$DFL_HSSI_SCRATCHPAD:8 VFIO_DFL_RESET=1
-selftest f10 vfio-dfl-uapi VFIO_DFL_DEV="$d10" \
-	$(feature_env 0 0x10) VFIO_DFL_SCRATCH=0x8 VFIO_DFL_RW_BLOCK=0x8:8 VFIO_DFL_RESET=0
+# (the Ethernet group has no plain read/write register: its CTRL starts
+# mailbox commands, so the scratch tests skip on it)
+selftest f10 vfio-dfl-uapi VFIO_DFL_DEV="$d10" $(feature_env 0 0x10) VFIO_DFL_RESET=1
 eq "still untainted after the allowlisted selftests" "$taint0" "$(tainted)"
 
 # --- access widths, counted by the card (BAR4) --------------------------

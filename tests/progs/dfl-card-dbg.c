@@ -19,6 +19,9 @@
  *                             ColdResets cleared before their ack (which
  *                             reset nothing) and SAL commands refused in
  *                             reset or while Busy
+ *   dfl-card-dbg BDF eth      print "mac-reset 0xR loopback 0xL": the links
+ *                             of FME 0x10 (the Ethernet group) whose MAC
+ *                             is held in reset, and in PMA loopback
  *   dfl-card-dbg BDF bar0 OFF print the 32-bit register at BAR0 + OFF in
  *                             hex, read behind every driver's back (what
  *                             the last owner of a feature left there)
@@ -33,6 +36,8 @@
 #define DBG_HSSI_LOOPBACK	0x70
 #define DBG_HSSI_EARLY_RELEASES	0x78
 #define DBG_HSSI_BUSY_CMDS	0x80
+#define DBG_ETH_MAC_RESET	0x88
+#define DBG_ETH_LOOPBACK	0x90
 
 int main(int argc, char **argv)
 {
@@ -55,8 +60,8 @@ int main(int argc, char **argv)
 	if (argc < 2 || argc > 3 ||
 	    (argc == 3 && strcmp(argv[2], "reset") &&
 	     strcmp(argv[2], "vuart-edges") && strcmp(argv[2], "hssi") &&
-	     strcmp(argv[2], "hssi-handshake")))
-		die("usage: %s BDF [reset|vuart-edges|hssi|hssi-handshake|bar0 OFF]",
+	     strcmp(argv[2], "hssi-handshake") && strcmp(argv[2], "eth")))
+		die("usage: %s BDF [reset|vuart-edges|hssi|hssi-handshake|eth|bar0 OFF]",
 		    argv[0]);
 	regs = dfl_dbg_map(argv[1]);
 	if (argc == 3 && !strcmp(argv[2], "vuart-edges")) {
@@ -66,6 +71,11 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[2], "hssi")) {
 		printf("cold-resets %" PRIu64 " loopback 0x%" PRIx64 "\n",
 		       regs[DBG_HSSI_COLD_RESETS / 8], regs[DBG_HSSI_LOOPBACK / 8]);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[2], "eth")) {
+		printf("mac-reset 0x%" PRIx64 " loopback 0x%" PRIx64 "\n",
+		       regs[DBG_ETH_MAC_RESET / 8], regs[DBG_ETH_LOOPBACK / 8]);
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[2], "hssi-handshake")) {

@@ -172,55 +172,6 @@ static void cold_reset(void)
 	}
 }
 
-static void *map_uio(const char *n)
-{
-	char path[256];
-	void *p;
-	int fd;
-
-	snprintf(path, sizeof(path), "/dev/uio%.32s", n);
-	fd = open(path, O_RDWR | O_SYNC);
-	if (fd < 0)
-		die("open %s", path);
-	/* uio_dfl: map0 is the feature's page-rounded region; HSSI's is a page */
-	p = mmap(NULL, HSSI_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		die("mmap %s", path);
-	return p;
-}
-
-static void *map_vfio(const char *dev)
-{
-	struct vfio_region_info ri = { .argsz = sizeof(ri), .index = 0 };
-	char sys[256], path[256];
-	void *p;
-	int fd, ifd, ret;
-
-	snprintf(sys, sizeof(sys), "/sys/bus/dfl/devices/%.64s", dev);
-	ret = vfio_cdev_path(sys, path, sizeof(path), NULL, 0);
-	if (ret) {
-		errno = -ret;
-		die("%s has no VFIO cdev", dev);
-	}
-	ret = vfio_cdev_open_attached(path, &fd, &ifd);
-	if (ret) {
-		errno = -ret;
-		die("open %s", path);
-	}
-	if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &ri))
-		die("VFIO_DEVICE_GET_REGION_INFO");
-	if (ri.size < HSSI_PAGE || !(ri.flags & VFIO_REGION_INFO_FLAG_MMAP)) {
-		errno = EINVAL;
-		die("%s: region 0 of 0x%llx bytes, flags 0x%x: not an HSSI page",
-		    dev, (unsigned long long)ri.size, ri.flags);
-	}
-	p = mmap(NULL, HSSI_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		 ri.offset);
-	if (p == MAP_FAILED)
-		die("mmap %s region 0", dev);
-	return p;
-}
-
 static uint32_t num(const char *s)
 {
 	return strtoul(s, NULL, 0);
@@ -233,7 +184,7 @@ int main(int argc, char **argv)
 
 	if (argc < 4 || (strcmp(argv[1], "uio") && strcmp(argv[1], "vfio")))
 		die("usage: %s uio N|vfio dfl_dev.N CMD...", argv[0]);
-	regs = strcmp(argv[1], "uio") ? map_vfio(argv[2]) : map_uio(argv[2]);
+	regs = feature_map(argv[1], argv[2], HSSI_PAGE);
 	dfh = rd64(0);
 	if ((dfh & 0xfff) != HSSI_ID) {
 		fprintf(stderr, "DFH 0x%016" PRIx64 " is not feature 0x15's\n", dfh);

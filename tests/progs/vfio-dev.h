@@ -108,4 +108,54 @@ static inline uint64_t eventfd_wait(int efd, int ms)
 	return n;
 }
 
+/*
+ * feature_map HOW DEV SIZE: map the first SIZE bytes of a feature's
+ * registers as a user-mode driver does, HOW "uio" (DEV the N of
+ * /dev/uioN, uio_dfl's map0) or "vfio" (DEV a dfl_dev.N bound to
+ * vfio-dfl: its cdev, bound and attached, region 0, which must be
+ * mappable and at least SIZE bytes). Dies on any error.
+ */
+static inline void *feature_map(const char *how, const char *dev, size_t size)
+{
+	struct vfio_region_info ri = { .argsz = sizeof(ri), .index = 0 };
+	char sys[256], path[256];
+	int fd, ifd, ret;
+	void *p;
+
+	if (!strcmp(how, "uio")) {
+		snprintf(path, sizeof(path), "/dev/uio%.32s", dev);
+		fd = open(path, O_RDWR | O_SYNC);
+		if (fd < 0)
+			die("open %s", path);
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			die("mmap %s", path);
+		return p;
+	}
+	if (strcmp(how, "vfio"))
+		die("%s: neither uio nor vfio", how);
+	snprintf(sys, sizeof(sys), "/sys/bus/dfl/devices/%.64s", dev);
+	ret = vfio_cdev_path(sys, path, sizeof(path), NULL, 0);
+	if (ret) {
+		errno = -ret;
+		die("%s has no VFIO cdev", dev);
+	}
+	ret = vfio_cdev_open_attached(path, &fd, &ifd);
+	if (ret) {
+		errno = -ret;
+		die("open %s", path);
+	}
+	if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &ri))
+		die("VFIO_DEVICE_GET_REGION_INFO");
+	if (ri.size < size || !(ri.flags & VFIO_REGION_INFO_FLAG_MMAP)) {
+		errno = EINVAL;
+		die("%s: region 0 of 0x%llx bytes, flags 0x%x: not 0x%zx mappable bytes",
+		    dev, (unsigned long long)ri.size, ri.flags, size);
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, ri.offset);
+	if (p == MAP_FAILED)
+		die("mmap %s region 0", dev);
+	return p;
+}
+
 #endif
