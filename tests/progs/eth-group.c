@@ -143,10 +143,7 @@ int main(int argc, char **argv)
 			printf("loopback %s\n", on ? "on" : "off");
 			i += 2;
 		} else if (!strcmp(c, "hold")) {
-			printf("ready\n");
-			fflush(stdout);
-			for (;;)
-				pause();
+			hold_until_killed("ready");
 		} else {
 			die("unknown command or missing arguments: %s", c);
 		}

@@ -233,10 +233,7 @@ int main(int argc, char **argv)
 				wr64(HSSI_SCRATCHPAD, strtoull(argv[++i], NULL, 0));
 			printf("scratch 0x%016" PRIx64 "\n", rd64(HSSI_SCRATCHPAD));
 		} else if (!strcmp(c, "hold")) {
-			printf("ready\n");
-			fflush(stdout);
-			for (;;)
-				pause();
+			hold_until_killed("ready");
 		} else {
 			die("unknown command or missing arguments: %s", c);
 		}

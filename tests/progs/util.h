@@ -27,6 +27,15 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
+/* Print LINE, then keep everything this process holds until killed */
+static inline void __attribute__((noreturn)) hold_until_killed(const char *line)
+{
+	printf("%s\n", line);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 /* Write s to a sysfs file: 0 or -errno. */
 static inline int write_str(const char *path, const char *s)
 {

@@ -311,7 +311,6 @@ static void region(int fd, unsigned int index, struct vfio_region_info *r)
 static struct vdev D, P;	/* vfio-dfl feature, vfio-pci card B */
 static struct vdev U;		/* card A's VUART on vfio-dfl */
 static uint64_t P_bar0;		/* file offset of card B's BAR0 region */
-static int uio_fd = -1;
 static volatile uint8_t *uio_map;
 static size_t uio_len;
 
@@ -391,13 +390,7 @@ static void setup(void)
 	}
 	snprintf(p, sizeof(p), "/sys/class/uio/%s/maps/map0/size", name);
 	uio_len = read_sysfs_ull(p);
-	snprintf(p, sizeof(p), "/dev/%s", name);
-	uio_fd = open(p, O_RDWR | O_SYNC);
-	if (uio_fd < 0)
-		die("open %s", p);
-	uio_map = mmap(NULL, uio_len, PROT_READ | PROT_WRITE, MAP_SHARED, uio_fd, 0);
-	if (uio_map == MAP_FAILED)
-		die("mmap %s", p);
+	uio_map = feature_map("uio", name + strlen("uio"), uio_len);
 	if (p_uio_off + 8 > uio_len)
 		die("uio_off 0x%" PRIx64 " outside the map", p_uio_off);
 }

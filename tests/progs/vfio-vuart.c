@@ -303,10 +303,7 @@ static void cmd_recv(unsigned int n, const char *cmd)
 static void cmd_dirty(void)
 {
 	dirty();
-	printf("dirty\n");
-	fflush(stdout);
-	for (;;)
-		pause();
+	hold_until_killed("dirty");
 }
 
 static void cmd_clean(void)
