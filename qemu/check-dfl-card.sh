@@ -598,7 +598,7 @@ check "hssi: ... counted in BAR4" 1 "$(dbg $DFL_DBG_HSSI_BUSY_CMDS)"
 step $(( DFL_HSSI_BUSY_NS - DFL_HSSI_ACK_NS ))
 hw $DFL_HSSI_CMD_STATUS 0
 check "hssi: SCRATCHPAD" 0 "$(rq $((H + DFL_HSSI_SCRATCHPAD)))"
-check "hssi: CMD_STATUS idle $DFL_HSSI_BUSY_NS ns after power-on" 0 "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: CMD_STATUS: Busy clear $DFL_HSSI_BUSY_NS ns after power-on; the refused command's Error stays until the next" 0x10 "$(hr $DFL_HSSI_CMD_STATUS)"
 for o in 0x28 0x30 0x58 0x88 0x0e0 0x110 0x7f8 0x830 0xff8; do
 	wq $((H + o)) 0xffffffffffffffff
 	check "hssi: +$o reads 0, ignores writes" 0 "$(rq $((H + o)))"
@@ -646,7 +646,8 @@ wq $((H + DFL_HSSI_COLD_RST)) 0
 check "hssi: ColdReset cleared before its ack: counted (BAR4)" 1 "$(dbg $DFL_DBG_HSSI_EARLY_RELEASES)"
 check "hssi: ... and no ColdReset took effect" 0 "$(dbg $DFL_DBG_HSSI_COLD_RESETS)"
 check "hssi: ... the loopback is still on" 0x4 "$(dbg $DFL_DBG_HSSI_LOOPBACK)"
-check "hssi: ... no ack, not Busy" "0 0x4" "$(rq $((H + DFL_HSSI_COLD_RST))) $(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: ... no ack" 0 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: ... not Busy (Ack of the last command)" 0x4 "$(hr $DFL_HSSI_CMD_STATUS)"
 # the handshake as the xls asks
 wq $((H + DFL_HSSI_COLD_RST)) 1
 step $(( DFL_HSSI_ACK_NS - 1 ))
