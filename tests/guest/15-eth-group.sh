@@ -46,7 +46,10 @@ eq "the first vfio user finds what uio_dfl's left undone: loopback off, every MA
 eq "... and link 1's frame size as it was left (no reset undoes it, REGISTERS.md)" \
 	"5/$(printf 0x%x $MTX) 0x2328" "$(vg read 5 $MTX)"
 # a user runs its MACs and leaves links in loopback; it is killed
-vg mac 0 run mac 1 run mac 2 run mac 3 run loopback 0 on loopback 3 on hold > /tmp/hold.out &
+# (the program itself in the background, not a function's subshell, so
+# that the SIGKILL reaches the process holding the device)
+eth-group vfio "$dev" mac 0 run mac 1 run mac 2 run mac 3 run loopback 0 on loopback 3 on \
+	hold > /tmp/hold.out &
 hold=$!
 ok "a user holds the group, its MACs running, links 0 and 3 in loopback" \
 	wait_for 20 grep -q '^ready' /tmp/hold.out
