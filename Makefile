@@ -30,8 +30,8 @@ progs:		## guest test programs and kselftests
 	@$(S)/build-progs.sh
 initramfs:	## guest initramfs
 	@$(S)/mkinitramfs.sh
-vm:		## boot the VM and run SCRIPT=path (ARGS=...)
-	@$(S)/vm.py $(VMFLAGS) $(SCRIPT) $(ARGS)
+vm:		## boot one VM: SUITE=NN-name (a line of tests/suites), or SCRIPT=path ARGS=...
+	@$(S)/vm.py $(VMFLAGS) $(if $(SUITE),--suite $(SUITE)) $(SCRIPT) $(ARGS)
 
 # Not part of `make check` (which runs the benchmark once, smoke mode, on
 # the test kernel: tests/guest/11-bench-smoke.sh).

@@ -1,17 +1,49 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make check`: install what is missing, fetch the base, apply the series,
-# run the per-patch gates, build the test kernel, QEMU with the DFL card
-# model and the test programs, then run every guest test in the VM.
-# Prints stage timings and ends with "N passed, N failed[, N skipped]".
+# `make check`, top to bottom (HACKING.md draws it):
+#
+#   deps, base, the series applies     one after the other
+#   kernel | QEMU | nested payload     side by side (the VMs need all three)
+#   gates                              beside everything, at nice 19
+#   card model (qtest), progs, initramfs
+#   the VMs of tests/suites            two slots at a time
+#   verdicts: controls, suites, gates, skips
+#
+# Every stage's output is in $LOGDIR/stage-NAME.log, every VM's in
+# $LOGDIR/guest-NAME.log; stage lines say how long each took. The last
+# line is "N passed, N failed[, N skipped]".
 source "$(dirname "$0")/lib.sh"
 set +e
 
-PASSED=0 FAILED=0 SKIPPED=0
 LOGDIR=${CHECK_LOG_DIR:-$CACHE/check-logs}
-rm -rf "$LOGDIR"
-mkdir -p "$LOGDIR"
-T_ALL=$(date +%s) C_ALL=$(grep -m1 '^cpu ' /proc/stat)
+VM_JOBS=${VM_JOBS:-2}	# VM slots: two VMs side by side on two cores
+PASSED=0 FAILED=0 SKIPPED=0
+
+main() {
+	start_run
+	stage deps "$TOP/scripts/install-deps.sh"
+	background qemu "$TOP/scripts/build-qemu.sh"
+	background nested "$TOP/scripts/build-nested.sh"
+	stage base "$TOP/scripts/fetch-base.sh"
+	grep -h '^base:' "$LOGDIR/stage-base.log"
+	check_series_applies
+	background --niced gates "$TOP/scripts/gates.sh"
+	stage kernel "$TOP/scripts/build-kernel.sh"
+	grep -h '^kernel:' "$LOGDIR/stage-kernel.log"
+	join qemu
+	QEMU=$(tail -n1 "$LOGDIR/stage-qemu.log")
+	check_card_model
+	stage progs "$TOP/scripts/build-progs.sh"
+	stage initramfs "$TOP/scripts/mkinitramfs.sh"
+	join nested
+	run_vms
+	judge_controls
+	judge_suites
+	judge_gates
+	finish
+}
+
+# --- results ---------------------------------------------------------------
 
 record() { # record pass|fail|skip NAME
 	case $1 in
@@ -30,7 +62,6 @@ check_skips() {
 	touch "$LOGDIR/skips"
 	echo "skips per suite:" \
 		$(cut -d: -f1 "$LOGDIR/skips" | sort | uniq -c | awk '{ printf "%s=%s ", $2, $1 }')
-	[ -f "$want" ] || { record fail "tests/expected-skips is missing"; return; }
 	sed -e '/^#/d' -e '/^[[:space:]]*$/d' -e 's/ -- .*$//' "$want" | sort > "$LOGDIR/skips.want"
 	sort "$LOGDIR/skips" > "$LOGDIR/skips.got"
 	while IFS= read -r k; do
@@ -40,87 +71,16 @@ check_skips() {
 		record fail "expected skip did not happen (tests/expected-skips): $k"
 	done < <(comm -23 "$LOGDIR/skips.want" "$LOGDIR/skips.got")
 }
-# Where the two cores went during a stage, from /proc/stat's "cpu" line:
-# cpu_snap prints it; cpu_share SNAP prints the shares since SNAP, "nice"
-# being the niced background gates (see below).
-cpu_snap() { grep -m1 '^cpu ' /proc/stat; }
-cpu_share() {
-	[ -n "${1:-}" ] || return 0
-	awk -v a="$1" '/^cpu / {
-		split(a, o); t = 0
-		for (i = 2; i <= 9; i++) { d[i] = $i - o[i]; t += d[i] }
-		if (t <= 0) exit
-		printf " (cpu: %.0f%% busy, %.0f%% niced, %.0f%% idle, %.0f%% steal)",
-			100 * (d[2] + d[4] + d[7] + d[8]) / t, 100 * d[3] / t,
-			100 * (d[5] + d[6]) / t, 100 * d[9] / t; exit }' /proc/stat
+timing() { echo "stage $1: $2s"; }
+start_run() {
+	rm -rf "$LOGDIR"
+	mkdir -p "$LOGDIR"
+	T_ALL=$(date +%s)
 }
-timing() { echo "stage $1: $2s$(cpu_share "${3:-}")"; }
-stage() { # stage NAME CMD...: run a setup step; a failure is fatal
-	local t0=$(date +%s) name=$1 c0=$(cpu_snap) rc
-	shift
-	echo "== stage $name"
-	# in a session of its own, as the background stages: a signal's trap
-	# can then stop it with its children (make, ninja, apt)
-	setsid "$@" > "$LOGDIR/stage-$name.log" 2>&1 &
-	FG_PID=$!
-	wait "$FG_PID"
-	rc=$?
-	FG_PID=
-	tail -n 3 "$LOGDIR/stage-$name.log" | sed 's/^/   /'
-	timing "$name" $(( $(date +%s) - t0 )) "$c0"
-	if [ $rc -ne 0 ]; then
-		record fail "stage $name (see $LOGDIR/stage-$name.log)"
-		finish early
-	fi
-}
-# Background stages: the builds that do not wait for one another run side
-# by side, so that one's single-threaded stretches (git am, checkpatch,
-# kernel-doc, Sphinx, QEMU's configure and link) leave no core idle.
-declare -A BG_PID BG_T0 BG_C0
-FG_PID=
-# bg_stage NAME CMD...: start a setup step in the background (its own
-# session, so an early end can stop it with its children)
-bg_stage() {
-	local name=$1
-	shift
-	echo "== stage $name (in the background)"
-	BG_T0[$name]=$(date +%s) BG_C0[$name]=$(cpu_snap)
-	setsid "$@" > "$LOGDIR/stage-$name.log" 2>&1 &
-	BG_PID[$name]=$!
-}
-# bg_join NAME: wait for it; a failure is fatal, as for stage
-bg_join() {
-	local name=$1 rc
-	wait "${BG_PID[$name]}"
-	rc=$?
-	unset "BG_PID[$name]"
-	echo "== stage $name (joined)"
-	tail -n 3 "$LOGDIR/stage-$name.log" | sed 's/^/   /'
-	timing "$name" $(( $(date +%s) - ${BG_T0[$name]} )) "${BG_C0[$name]}"
-	if [ $rc -ne 0 ]; then
-		record fail "stage $name (see $LOGDIR/stage-$name.log)"
-		finish early
-	fi
-}
-# bg_kill: stop every stage still running, children included: those in
-# process groups of their own too (GNU timeout makes one), so the whole
-# session.
-bg_kill() {
-	local p
-	for p in "${BG_PID[@]}" ${FG_PID:-}; do
-		kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null
-		pkill -TERM -s "$p" 2>/dev/null
-	done
-}
-# They run in sessions of their own: a signal to make check's process
-# group (Ctrl-C, a CI timeout) must reach them through these traps.
-trap 'bg_kill; exit 130' INT
-trap 'bg_kill; exit 143' TERM
-finish() {
-	# a background stage must not outlive an early end
-	bg_kill
+finish() { # finish [early]: the verdict line; "early" after a fatal stage
+	stop_all
 	[ "${1:-}" = early ] || check_skips
-	timing total $(( $(date +%s) - T_ALL )) "$C_ALL"
+	timing total $(( $(date +%s) - T_ALL ))
 	if [ $SKIPPED -gt 0 ]; then
 		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 	else
@@ -130,277 +90,236 @@ finish() {
 	exit $?
 }
 
-# Guest runs go through a pool of VM_JOBS VMs at a time (default 2): a
-# guest script mostly keeps one vCPU busy, so on two cores two VMs side by
-# side finish sooner than one after the other. Each VM's output goes to its
-# own log; the results are read in order once the VM is done. The default
-# VM timeout is raised for the shared CPUs; a suite's "# vm:" line can
-# still set its own.
-VM_JOBS=${VM_JOBS:-2}
-# A VM that keeps both cores busy by itself (suite 10: a QEMU inside the
-# guest) asks for more slots with a "# vm-slots: N" header: paired, it
-# took 702 s against 292 s alone, and slowed its partner too.
-# Stopping the niced gates (SIGSTOP) while it ran did not speed it up:
-# 457 s in one cold run (299 s in another, also without gates), against
-# 313 s and 442 s with them beside it; the machine left 8 % of the VM
-# phase idle instead, and the cold run took longer. Its time varies with
-# something else, not found (the host's load? this VM reports no steal).
-VM_WIDE= VM_WIDE_EXTRA=0 VM_PIDS=()
-# vm_start NAME vm.py-args...: boot in the background once VM_SLOTS (1 by
-# default) of the VM_JOBS slots are free; $LOGDIR/guest-NAME.log gets the
-# output, .rc the exit status and seconds
-vm_start() {
-	local name=$1 need=${VM_SLOTS:-1} busy
+# --- stages: the one place that runs things side by side -------------------
+# Each stage runs in a session of its own (setsid), so that an early end
+# or a signal stops it with its children (make, ninja, apt), and bash's
+# wait stays interruptible by the traps below. Its exit status goes to a
+# file: bash's wait can answer 127 for a job reaped long before.
+# Measured in cold runs: QEMU (about 11 minutes) and the nested payload
+# built beside the kernel cost the VMs nothing; built after it, they
+# would add their whole time.
+declare -A BG BG_T0
+background() { # background [--niced] NAME CMD...: start a stage
+	local prio=0
+	[ "$1" = --niced ] && { prio=19; shift; }
+	local name=$1
 	shift
-	[ "$need" -le "$VM_JOBS" ] || need=$VM_JOBS
-	while :; do
-		# the background stages (the gates) are jobs too, not VMs
-		busy=$(jobs -rp | grep -cvxF -f <(printf '%s\n' none "${BG_PID[@]}"))
-		jobs -rp | grep -qx "${VM_WIDE:-none}" && busy=$((busy + VM_WIDE_EXTRA))
-		[ $((busy + need)) -le "$VM_JOBS" ] && break
-		wait -n
-	done
-	rm -f "$LOGDIR/guest-$name.rc"
-	(
-		t0=$(date +%s)
-		"$TOP/scripts/vm.py" --qemu "$QEMU" ${QEMU_FW:+--firmware "$QEMU_FW"} \
-			--timeout 600 --log-dir "$LOGDIR/vm-$name" "$@" \
-			> "$LOGDIR/guest-$name.log" 2>&1
-		echo "$? $(( $(date +%s) - t0 ))" > "$LOGDIR/guest-$name.rc"
-	) &
-	VM_PIDS+=($!)
-	if [ "$need" -gt 1 ]; then
-		VM_WIDE=$! VM_WIDE_EXTRA=$((need - 1))
+	echo "== stage $name (in the background)"
+	BG_T0[$name]=$(date +%s)
+	# A session is an autogroup of its own too (sched_autogroup), and
+	# nice ranks tasks only within their autogroup: the niced gates set
+	# their autogroup's nice as well. (Tried without: the gates took a
+	# third of the CPU from the kernel and QEMU, and the VMs started
+	# about 100 s later.)
+	setsid sh -c 'p=$1 rc=$2; shift 2
+		[ "$p" = 0 ] || echo "$p" > /proc/self/autogroup 2>/dev/null
+		nice -n "$p" "$@"; echo $? > "$rc"' stage "$prio" \
+		"$LOGDIR/stage-$name.rc" "$@" > "$LOGDIR/stage-$name.log" 2>&1 &
+	BG[$name]=$!
+}
+join() { # join NAME: wait for a stage; its failure ends the run
+	local name=$1 rc
+	wait "${BG[$name]}" 2>/dev/null
+	unset "BG[$name]"
+	rc=$(cat "$LOGDIR/stage-$name.rc" 2>/dev/null || echo "none")
+	echo "== stage $name (joined)"
+	tail -n 3 "$LOGDIR/stage-$name.log" | sed 's/^/   /'
+	timing "$name" $(( $(date +%s) - ${BG_T0[$name]} ))
+	if [ "$rc" != 0 ]; then
+		record fail "stage $name: exit status $rc (see $LOGDIR/stage-$name.log)"
+		finish early
 	fi
 }
-# vm_wait NAME: wait until that VM is done; sets VM_RC and VM_SECS
-vm_wait() {
-	while [ ! -s "$LOGDIR/guest-$1.rc" ]; do
-		wait -n || sleep 1
+stage() { background "$@"; join "$1"; } # stage NAME CMD...: one at a time
+stop_all() { # every stage still running, children included
+	local p
+	for p in "${BG[@]}"; do
+		pkill -TERM -s "$p" 2>/dev/null
 	done
-	read -r VM_RC VM_SECS < "$LOGDIR/guest-$1.rc"
 }
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
 
-# guest_result NAME: the VM's TAP results (after vm_start NAME ... SCRIPT)
-guest_result() {
-	local name=$1 log=$LOGDIR/guest-$1.log n=0 l
-	vm_wait "$name"
-	echo "== guest $name"
-	while IFS= read -r l; do
-		case $l in
-		"ok "*"# SKIP"*) record skip "$name: ${l#ok }"; n=$((n + 1)) ;;
-		"ok "*) record pass "$name: ${l#ok }"; n=$((n + 1)) ;;
-		"not ok "*) record fail "$name: ${l#not ok }"; n=$((n + 1)) ;;
-		"#"*|"vm: FAIL"*)
-			# kselftest progress lines (RUN/OK) are in the log only
-			[[ $l =~ ^#\ +(RUN|OK)\ +[[:alnum:]_.]+( \.\.\.)?$ ]] || echo "   $l" ;;
-		esac
-	done < "$log"
-	if [ "$VM_RC" -ne 0 ] || grep -q '^vm: FAIL' "$log"; then
-		record fail "$name: VM run exit status $VM_RC (see $log)"
-		grep '^vm:' "$log" | sed 's/^/   /' || true
-	elif [ $n -eq 0 ]; then
-		record fail "$name: no TAP results (see $log)"
+# --- setup checks ----------------------------------------------------------
+
+check_series_applies() { # the series applies on the base (git am)
+	local t0=$(date +%s)
+	if "$TOP/scripts/worktree.sh" > "$LOGDIR/worktree.log" 2>&1; then
+		record pass "series applies on base: $(tail -n1 "$LOGDIR/worktree.log")"
+	else
+		record fail "series applies on base: $(grep ERROR "$LOGDIR/worktree.log")"
+		finish early
 	fi
-	timing "guest-$name" "$VM_SECS"
+	timing worktree $(( $(date +%s) - t0 ))
 }
-
-stage deps "$TOP/scripts/install-deps.sh"
-# QEMU with the card model and the nested test's arm64 payload depend on
-# neither the base nor the series: build them from here on.
-[ -f "$TOP/qemu/dfl-card.c" ] && bg_stage qemu "$TOP/scripts/build-qemu.sh"
-# Debian's qemu-system-aarch64 and arm64 guest for the nested vfio-platform
-# test, an archive appended to that suite's boot only.
-bg_stage nested "$TOP/scripts/build-nested.sh"
-stage base "$TOP/scripts/fetch-base.sh"
-grep -h '^base:' "$LOGDIR/stage-base.log"
-
-# The series applies on the base (git am, patch by patch).
-t0=$(date +%s) c0=$(cpu_snap)
-if "$TOP/scripts/worktree.sh" > "$LOGDIR/worktree.log" 2>&1; then
-	record pass "series applies on base: $(tail -n1 "$LOGDIR/worktree.log")"
-else
-	record fail "series applies on base: $(grep ERROR "$LOGDIR/worktree.log")"
-	finish early
-fi
-timing worktree $(( $(date +%s) - t0 )) "$c0"
-
-# Per-patch static gates, in the background at the lowest priority
-# (nice 19) from here to the end. Nothing else waits for their verdicts,
-# and on two cores the test kernel, QEMU and the VMs leave idle time the
-# gates can use: the kernel's single-threaded link steps, the VMs'
-# waits. At nice 19 the gates take about 1.5 % of a core from a busy
-# one (CFS weights 15 against 1024), so the stages the VMs wait for are
-# not slowed. The "niced" share of each stage's cpu line is theirs.
-# A session of its own is also an autogroup of its own (Linux's
-# sched_autogroup), and nice only ranks tasks within their autogroup:
-# the gates' session sets its autogroup's nice to 19 too. (Tried without:
-# the gates took a full third of the CPU from the kernel and QEMU.)
-GATES_T0=$(date +%s) GATES_C0=$(cpu_snap)
-echo "== stage gates (in the background, nice 19)"
-setsid sh -c 'echo 19 > /proc/self/autogroup 2>/dev/null; exec nice -n 19 "$@"' gates \
-	"$TOP/scripts/gates.sh" > "$LOGDIR/gates.log" 2>&1 &
-BG_PID[gates]=$!
-
-# The test kernel at normal priority, beside QEMU: the VMs wait for both.
-# (With the gates beside them at the same priority, a cold run reached
-# the VMs about 100 s later: make -j2 of each on two cores contended.)
-stage kernel "$TOP/scripts/build-kernel.sh"
-grep -h '^kernel:' "$LOGDIR/stage-kernel.log"
-if [ -n "${BG_PID[qemu]:-}" ]; then
-	bg_join qemu
-	QEMU=$(tail -n1 "$LOGDIR/stage-qemu.log")
-	QEMU_FW=${QEMU_FW:-}
-	CARD_OPT=()
-else
-	QEMU=${QEMU:-qemu-system-x86_64}
-	CARD_OPT=(--card none)
-fi
-# The card model's register map, checked without a guest (qtest).
-if [ -f "$TOP/qemu/check-dfl-card.sh" ] && [ ${#CARD_OPT[@]} -eq 0 ]; then
-	t0=$(date +%s)
+check_card_model() { # the card's register map, without a guest (qtest)
+	local t0=$(date +%s)
 	if "$TOP/qemu/check-dfl-card.sh" "$QEMU" > "$LOGDIR/card-model.log" 2>&1; then
 		record pass "card model register map (qtest): $(tail -n1 "$LOGDIR/card-model.log")"
 	else
 		record fail "card model register map (qtest): see $LOGDIR/card-model.log"
 	fi
 	timing card-model $(( $(date +%s) - t0 ))
-fi
-stage progs "$TOP/scripts/build-progs.sh"
-stage initramfs "$TOP/scripts/mkinitramfs.sh"
-bg_join nested
-
-# The harness itself, positive controls. Two boots prove every
-# detector of scripts/vm.py. One provokes a WARN, a KASAN report and a
-# kmemleak leak: its run must fail (1) with the WARN and the KASAN line
-# among the splat lines, the kmemleak reason, and those two reasons only.
-# vm.py finds each reason on its own and fails a run on any reason in one
-# place, so each would have failed the run alone. The other boots at
-# loglevel=1, provokes nothing and fails its own script: its run must end
-# with the script's status (3) and the missing boot banner as its one
-# reason. (Five boots, one per detector, cost 214 VM-seconds; these two
-# about half of that.) The negative controls are the suites' boots, which
-# must end with no reason at all (guest_result).
-t0=$(date +%s) c0=$(cpu_snap)
-# control NAME [vm.py options] SCRIPT [ARGS]: start a control's VM
-# (one vCPU and 1 GiB: what a detector needs, and each boot costs less
-# of the two cores the suites share)
-control() {
-	local name=$1
-	shift
-	vm_start "harness-$name" "${CARD_OPT[@]}" --card none --smp 1 --mem 1G "$@"
 }
-# control_result NAME STATUS NREASONS PATTERN...: the control's run ended
-# with STATUS and exactly NREASONS "vm: FAIL" reasons, and its log shows
-# each PATTERN (one result per pattern: each names what it proves)
+
+# --- the VMs ---------------------------------------------------------------
+# tests/suites lists every VM in the order they start (longest first) and
+# the slots each takes; scripts/vm.py --suite reads the rest of its line.
+# A guest script mostly keeps one vCPU busy, so two VMs side by side
+# finish sooner than one after the other.
+declare -A VM_SLOTS_OF	# running VM (pid) -> slots it holds
+run_vms() {
+	local name slots t0=$(date +%s)
+	SUITES=() CONTROLS=()
+	while read -r name slots; do
+		case $name in harness-*) CONTROLS+=("$name") ;; *) SUITES+=("$name") ;; esac
+		wait_for_slots "$slots"
+		boot "$name" &
+		VM_SLOTS_OF[$!]=$slots
+	done < <("$TOP/scripts/vm.py" --list-suites)
+	[ ${#SUITES[@]} -gt 0 ] || record fail "tests/suites lists no suite"
+	[ ${#VM_SLOTS_OF[@]} -eq 0 ] || wait "${!VM_SLOTS_OF[@]}"
+	timing guest-vms $(( $(date +%s) - t0 ))
+}
+wait_for_slots() { # wait_for_slots N: until N of the VM_JOBS slots are free
+	local need=$1 used pid
+	[ "$need" -le "$VM_JOBS" ] || need=$VM_JOBS
+	while :; do
+		used=0
+		for pid in "${!VM_SLOTS_OF[@]}"; do
+			if kill -0 "$pid" 2>/dev/null; then
+				used=$((used + VM_SLOTS_OF[$pid]))
+			else
+				unset "VM_SLOTS_OF[$pid]"
+			fi
+		done
+		[ $((used + need)) -le "$VM_JOBS" ] && return
+		wait -n 2>/dev/null || sleep 1
+	done
+}
+boot() { # boot NAME: one VM; guest-NAME.log gets its output, .rc "status seconds"
+	local t0=$(date +%s)
+	"$TOP/scripts/vm.py" --qemu "$QEMU" --log-dir "$LOGDIR/vm-$1" --suite "$1" \
+		> "$LOGDIR/guest-$1.log" 2>&1
+	echo "$? $(( $(date +%s) - t0 ))" > "$LOGDIR/guest-$1.rc"
+}
+vm_status() { # vm_status NAME: sets VM_RC and VM_SECS
+	VM_RC=none VM_SECS=0
+	read -r VM_RC VM_SECS < "$LOGDIR/guest-$1.rc"
+}
+
+# --- verdicts --------------------------------------------------------------
+
+judge_suites() { # every suite's TAP results, and a clean VM run
+	local name
+	for name in "${SUITES[@]}"; do
+		vm_status "$name"
+		echo "== guest $name"
+		tap_results "$name"
+		if [ "$VM_RC" != 0 ] || grep -q '^vm: FAIL' "$LOGDIR/guest-$name.log"; then
+			record fail "$name: VM run exit status $VM_RC (see $LOGDIR/guest-$name.log)"
+			grep '^vm:' "$LOGDIR/guest-$name.log" | sed 's/^/   /'
+		elif [ "$TAP_N" -eq 0 ]; then
+			record fail "$name: no TAP results (see $LOGDIR/guest-$name.log)"
+		fi
+		timing "guest-$name" "$VM_SECS"
+	done
+}
+tap_results() { # tap_results NAME: record its TAP lines; TAP_N = how many
+	local name=$1 l
+	TAP_N=0
+	while IFS= read -r l; do
+		case $l in
+		"ok "*"# SKIP"*) record skip "$name: ${l#ok }"; TAP_N=$((TAP_N + 1)) ;;
+		"ok "*) record pass "$name: ${l#ok }"; TAP_N=$((TAP_N + 1)) ;;
+		"not ok "*) record fail "$name: ${l#not ok }"; TAP_N=$((TAP_N + 1)) ;;
+		"#"*|"vm: FAIL"*)
+			# kselftest progress lines (RUN/OK) are in the log only
+			[[ $l =~ ^#\ +(RUN|OK)\ +[[:alnum:]_.]+( \.\.\.)?$ ]] || echo "   $l" ;;
+		esac
+	done < "$LOGDIR/guest-$name.log"
+}
+
+# The harness's positive controls prove every detector of scripts/vm.py.
+# harness-detectors provokes a WARN, a KASAN report and a kmemleak leak:
+# its run must fail (1) with the WARN and the KASAN line among the splat
+# lines, the kmemleak reason, and those two reasons only (vm.py finds each
+# reason on its own, so each would fail a run alone). harness-banner
+# boots at loglevel=1 and fails its own script: its run must end with
+# the script's status (3) and the missing boot banner as its one reason.
+# The negative controls are the suites' runs, which must show no reason.
+judge_controls() {
+	control_result harness-detectors 1 2 '^vm:   .*WARNING: .*lkdtm' \
+		'^vm:   .*BUG: KASAN: slab-use-after-free' \
+		'^vm: FAIL: kmemleak reports [1-9][0-9]* leak'
+	control_result harness-banner 3 1 'about to fail deliberately' \
+		'^vm: FAIL: the kernel log has no boot banner'
+}
+# control_result NAME STATUS NREASONS PATTERN...: the run ended with
+# STATUS and exactly NREASONS "vm: FAIL" lines, and its log shows each
+# PATTERN (one result per pattern: each names what it proves)
 control_result() {
-	local name=$1 want=$2 nwant=$3 log=$LOGDIR/guest-harness-$1.log pat bad=0
+	local name=$1 want=$2 nwant=$3 log=$LOGDIR/guest-$1.log pat nfail
 	shift 3
-	vm_wait "harness-$name"
-	local nfail=$(grep -c '^vm: FAIL' "$log")
+	[[ " ${CONTROLS[*]} " = *" $name "* ]] || { record fail "control $name: not in tests/suites"; return; }
+	vm_status "$name"
+	nfail=$(grep -c '^vm: FAIL' "$log")
 	if [ "$VM_RC" = "$want" ] && [ "$nfail" = "$nwant" ]; then
 		record pass "harness control $name: exit status $VM_RC, $nfail reason(s)"
 	else
 		record fail "harness control $name: expected exit $want and $nwant reason(s), got $VM_RC and $nfail (see $log)"
-		bad=1
 	fi
 	for pat in "$@"; do
 		if grep -qE -- "$pat" "$log"; then
 			record pass "harness control $name: log shows '$pat'"
 		else
 			record fail "harness control $name: log lacks '$pat' (see $log)"
-			bad=1
 		fi
 	done
-	[ $bad = 0 ] || grep '^vm:' "$log" | sed 's/^/   /' || true
 }
-H=$TOP/tests/guest
-# Every VM to boot, as "name|command" (@H@ stands for $H, put back after
-# the command is split into words).
-runs=(
-	"harness-detectors|control detectors @H@/harness-detector.sh warn kasan leak"
-	"harness-banner|control banner --append loglevel=1 @H@/harness-detector.sh fail"
-)
-suites=()
-suite_start() { # suite_start NAME: boot tests/guest/NAME.sh
-	local t=$H/$1.sh opts=("${CARD_OPT[@]}") extra
-	# A test may ask for VM options in a "# vm:" header line, and for
-	# more than one slot in a "# vm-slots:" line.
-	read -r -a extra < <(sed -n 's/^# vm: //p' "$t" | head -n1)
-	[ ${#CARD_OPT[@]} -eq 0 ] && opts=("${extra[@]}")
-	VM_SLOTS=$(sed -n 's/^# vm-slots: \([0-9]\+\)$/\1/p' "$t" | head -n1) \
-		vm_start "$1" "${opts[@]}" "$t"
-}
-for t in "$H"/[0-9][0-9]-*.sh; do
-	name=$(basename "$t" .sh)
-	suites+=("$name")
-	runs+=("$name|suite_start $name")
-done
-# Longest first: with VM_JOBS slots, the VMs finish soonest when the long
-# ones start first and the short ones fill the gaps (the suites still
-# report in their own order). tests/vm-seconds holds each VM's measured
-# wall time, used only for this order; a VM not listed starts after them.
-# Every run writes the times it saw to $LOGDIR/vm-seconds.
-hint() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' \
-	"$TOP/tests/vm-seconds" 2>/dev/null || echo 0; }
-mapfile -t order < <(for r in "${runs[@]}"; do echo "$(hint "${r%%|*}")|$r"; done |
-	sort -t'|' -k1,1nr -s | cut -d'|' -f3-)
-for r in "${order[@]}"; do
-	read -r -a cmd <<< "$r"
-	"${cmd[@]//@H@/$H}"
-done
 
-control_result detectors 1 2 '^vm:   .*WARNING: .*lkdtm' \
-	'^vm:   .*BUG: KASAN: slab-use-after-free' \
-	'^vm: FAIL: kmemleak reports [1-9][0-9]* leak'
-control_result banner 3 1 'about to fail deliberately' \
-	'^vm: FAIL: the kernel log has no boot banner'
-for name in "${suites[@]}"; do
-	guest_result "$name"
-done
-wait "${VM_PIDS[@]}"
-for f in "$LOGDIR"/guest-*.rc; do
-	n=${f##*/guest-}
-	echo "${n%.rc} $(cut -d' ' -f2 "$f")"
-done | sort -k2,2nr > "$LOGDIR/vm-seconds"
-timing guest-vms $(( $(date +%s) - t0 )) "$c0"
-
-# The gates' verdicts (started after the worktree, see above).
-wait "${BG_PID[gates]}"
-grc=$?
-unset "BG_PID[gates]"
-ngates=0
-while IFS= read -r l; do
-	case $l in
-	PASS\ *) record pass "gate ${l#PASS }"; ngates=$((ngates + 1)) ;;
-	FAIL\ *) record fail "gate ${l#FAIL }"; ngates=$((ngates + 1)) ;;
-	SKIP\ *) record skip "gates: ${l#SKIP }"; ngates=$((ngates + 1)) ;;
-	esac
-done < "$LOGDIR/gates.log"
-if [ $ngates -eq 0 ]; then
-	if [ $grc -eq 0 ] && grep -q 'series is empty' "$LOGDIR/gates.log"; then
-		record pass "gates run (series is empty)"
-	else
-		record fail "gates produced no result (see $LOGDIR/gates.log)"
+judge_gates() { # the gates' verdicts: one per patch and gate
+	local rc l n=0
+	join_gates
+	while IFS= read -r l; do
+		case $l in
+		PASS\ *) record pass "gate ${l#PASS }"; n=$((n + 1)) ;;
+		FAIL\ *) record fail "gate ${l#FAIL }"; n=$((n + 1)) ;;
+		SKIP\ *) record skip "gates: ${l#SKIP }"; n=$((n + 1)) ;;
+		esac
+	done < "$LOGDIR/stage-gates.log"
+	rc=$(cat "$LOGDIR/stage-gates.rc" 2>/dev/null || echo none)
+	if [ $n -eq 0 ]; then
+		record fail "gates produced no result (exit status $rc, see $LOGDIR/stage-gates.log)"
+		return
 	fi
-else
-	# Every patch has a verdict for each of the four gates: a gate script
-	# that dies half-way must not read as a shorter, green list.
-	for p in $(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series/series"); do
+	gates_complete "$rc"
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$LOGDIR/stage-gates.log"; then
+		record fail "gates.sh exited with status $rc without a FAIL verdict (see $LOGDIR/stage-gates.log)"
+	fi
+}
+join_gates() { # as join, but a failed gate is a verdict, not the run's end
+	wait "${BG[gates]}" 2>/dev/null
+	unset "BG[gates]"
+	echo "== stage gates (joined)"
+	timing gates $(( $(date +%s) - ${BG_T0[gates]} ))
+}
+# Every patch has a verdict for each of the four gates, and the last one
+# for each cross build: a gate script that dies half-way must not read as
+# a shorter, green list.
+gates_complete() {
+	local rc=$1 p g last
+	for p in $(series_patches); do
 		for g in build checkpatch docs kernel-doc; do
-			grep -qE "^(PASS|FAIL|SKIP) $g $p( |$)" "$LOGDIR/gates.log" ||
-				record fail "gate $g $p: no verdict (gates.sh exit status $grc, see $LOGDIR/gates.log)"
+			grep -qE "^(PASS|FAIL|SKIP) $g $p( |$)" "$LOGDIR/stage-gates.log" ||
+				record fail "gate $g $p: no verdict (gates.sh exit status $rc)"
 		done
 	done
-	last=$(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series/series" | tail -n1)
+	last=$(series_patches | tail -n1)
 	for g in build-arm64 build-i386; do
-		grep -qE "^(PASS|FAIL) $g $last( |$)" "$LOGDIR/gates.log" ||
-			record fail "gate $g $last: no verdict (gates.sh exit status $grc, see $LOGDIR/gates.log)"
+		grep -qE "^(PASS|FAIL) $g $last( |$)" "$LOGDIR/stage-gates.log" ||
+			record fail "gate $g $last: no verdict (gates.sh exit status $rc)"
 	done
-	if [ $grc -ne 0 ] && ! grep -q '^FAIL ' "$LOGDIR/gates.log"; then
-		record fail "gates.sh exited with status $grc without a FAIL verdict (see $LOGDIR/gates.log)"
-	fi
-fi
-echo "== stage gates (joined)"
-timing gates $(( $(date +%s) - GATES_T0 )) "$GATES_C0"
-finish
+}
+
+main "$@"

@@ -8,13 +8,7 @@ source "$(dirname "$0")/lib.sh"
 "$TOP/scripts/fetch-base.sh"
 "$TOP/scripts/worktree.sh"
 "$TOP/scripts/build-kernel.sh"
-card=()
-if [ -f "$TOP/qemu/dfl-card.c" ]; then
-	QEMU=$("$TOP/scripts/build-qemu.sh" | tail -n1)
-else
-	QEMU=qemu-system-x86_64
-	card=(--card none)
-fi
+QEMU=$("$TOP/scripts/build-qemu.sh" | tail -n1)
 "$TOP/scripts/build-progs.sh"
 "$TOP/scripts/mkinitramfs.sh" >/dev/null
-exec "$TOP/scripts/vm.py" --qemu "$QEMU" "${card[@]}" "$TOP/tests/guest/demo.sh"
+exec "$TOP/scripts/vm.py" --qemu "$QEMU" "$TOP/tests/guest/demo.sh"

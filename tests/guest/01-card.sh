@@ -4,7 +4,6 @@
 # path: dfl-pci, dfl-fme, dfl-afu, the dfl_dev devices, uio_dfl (the
 # baseline), MSI-X through vfio-pci on the whole card, and PCIe
 # hot-unplug / hot-plug.
-# vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

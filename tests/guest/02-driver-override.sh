@@ -4,7 +4,6 @@
 # must list the feature: uio_dfl cannot be forced onto one it does not
 # list, vfio-dfl opts in with an override_only entry), "none", driverctl,
 # a concurrency stress, and the KUnit test.
-# vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

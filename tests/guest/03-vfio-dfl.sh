@@ -4,7 +4,6 @@
 # without the VFIO core's no-IOMMU mode), the uAPI selftests on every
 # allowlisted feature, access widths seen by the card, module lifetime,
 # unbind while open, KUnit.
-# vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

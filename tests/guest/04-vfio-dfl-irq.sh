@@ -5,7 +5,6 @@
 # interrupt, with open/arm/close cycles checked against /proc/interrupts,
 # then kmemleak. (The model's test doorbells, their counts and W1C
 # status widths are checked without a driver by qemu/check-dfl-card.sh.)
-# vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

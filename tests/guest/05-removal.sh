@@ -5,7 +5,6 @@
 # armed and fired through IER as on any 16550). Each process is told
 # through the request eventfd, its calls keep working until it lets go,
 # and the removal then completes with no interrupt left requested.
-# vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

@@ -6,7 +6,6 @@
 # feature, held through vfio-dfl (interrupt armed), the port is released
 # and assigned at once, its features go and come back as new devices,
 # and the VUART's holder sees no request and keeps working.
-# vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

@@ -4,7 +4,6 @@
 # is on the DMA-free allowlist, and even in no-IOMMU mode; features that
 # do not overlap still bind (the HSSI, 0x15, and the VUART), and the
 # VUART's interrupt works with the table in BAR0.
-# vm: --card rp1 --card-device dfl-card,msix-in-bar0=on
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

@@ -10,7 +10,6 @@
 # request_irq() is a fault site of open) and on the HSSI, 0x15 (page
 # aligned, no interrupt, its ColdReset on every open and close: bind,
 # open and info).
-# vm: --card rp1 --timeout 900
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

@@ -25,7 +25,6 @@
 #    - unbind, and card hot-unplug, while three threads are inside
 #      read/write/mmap/SET_IRQS;
 #    - driver_override writes racing drivers_probe and unbind.
-# vm: --card rp1 --timeout 900
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

@@ -25,9 +25,8 @@
 # mmap fast path: its page is mapped, and QEMU's own trace shows that no
 # access was trapped.
 # The nested QEMUs keep both of this VM's vCPUs busy: make check runs it
-# alone (vm-slots), as paired with another VM it took 2.4 times as long.
-# vm: --card rp1 --card rp2 --mem 3G --timeout 900 --extra-initrd nested.cpio
-# vm-slots: 2
+# alone (two slots in tests/suites): paired with another VM it took 2.4
+# times as long.
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

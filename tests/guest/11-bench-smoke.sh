@@ -10,7 +10,6 @@
 # Never a timed assertion. (v2's scale figures, 256 port 0x14 features
 # bound at once, are gone: vfio-dfl binds no port feature, and a card
 # carries one or two of each block vfio-dfl lists.)
-# vm: --card rp1 --card rp2
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

@@ -6,7 +6,6 @@
 # card's chardev on the host (scripts/vm.py), bytes written into it on
 # the host come in, the MCR loopback works, and the kernel counts the
 # VUART's interrupts on MSI-X vector 5 (no more than the model sent).
-# vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

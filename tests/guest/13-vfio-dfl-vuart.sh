@@ -9,7 +9,6 @@
 # cdev, and handed back to 8250_dfl working. A second card (rp2,
 # vuart-csr=0x202) puts its VUART's CSR block at a 2-byte aligned address:
 # every access width vfio-dfl makes there, counted by the card.
-# vm: --card rp1 --qemu-arg=-device --qemu-arg=dfl-card,id=cardw,bus=rp2,vuart-csr=0x202
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

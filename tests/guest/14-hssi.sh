@@ -8,7 +8,6 @@
 # The model's BAR4 shows what the mailbox did (loopback per port,
 # ColdResets). On a real card: hssi-sal runs as is (uio or vfio); the
 # BAR4 checks are the model's.
-# vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 

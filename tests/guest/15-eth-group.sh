@@ -7,7 +7,6 @@
 # does. The model's BAR4 shows the links' state behind every driver's
 # back. On a real N3000: eth-group runs as is; the BAR4 checks are the
 # model's.
-# vm: --card rp1
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 
