@@ -15,13 +15,22 @@ Each dfl-card's VUART (its 16550, property "chardev") is backed by a unix
 socket the harness holds: @@CHR N SEND hex@@ writes bytes into card N's
 VUART, @@CHR N RECV@@ answers with the hex of every byte card N's VUART
 sent since the last RECV (tests/guest/lib/vuart-chr).
+
+--suite NAME boots one of the VMs of `make check`, as its line in
+tests/suites describes it: that line's options come first (options given
+on the command line add cards and override the rest), then its timeout
+(unless --timeout is given) and its guest script and arguments (unless a
+script is given). --list-suites prints each suite's name and VM slots in
+the table's order, the order scripts/check.sh starts them in.
 """
 import argparse
+import collections
 import gzip
 import json
 import os
 import re
 import select
+import shlex
 import shutil
 import socket
 import subprocess
@@ -31,6 +40,11 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.environ.get("VFIO_DFL_CACHE", "/var/cache/vfio-dfl")
+SUITES = os.path.join(TOP, "tests", "suites")
+GUEST = os.path.join(TOP, "tests", "guest")
+# seconds a run that is not a suite's may take, unless VM_TIMEOUT says
+# otherwise (a suite's timeout is in tests/suites)
+DEFAULT_TIMEOUT = 300
 
 SPLATS = [
     r"BUG: ", r"KASAN", r"WARNING:", r"Oops", r"kernel BUG at",
@@ -188,15 +202,26 @@ class VuartChr:
         return "ERR bad command"
 
 
-def main():
+def arg_parser():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("script", help="guest script (run by busybox sh as /guest/run)")
+    p.add_argument("script", nargs="?",
+                   help="guest script (run by busybox sh as /guest/run); "
+                        "optional with --suite")
     p.add_argument("args", nargs="*", help="arguments for the guest script")
+    p.add_argument("--suite", metavar="NAME",
+                   help="boot the VM of tests/suites' line NAME: its options, "
+                        "timeout and guest script (options given here add "
+                        "cards and override the rest)")
+    p.add_argument("--list-suites", action="store_true",
+                   help="print each suite's name and VM slots, in start order")
     p.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-x86_64"))
     p.add_argument("--kernel", default=os.path.join(CACHE, "kernel", "bzImage"))
     p.add_argument("--initrd", default=os.path.join(CACHE, "initramfs", "base.cpio.gz"))
-    p.add_argument("--timeout", type=int, default=int(os.environ.get("VM_TIMEOUT", "300")))
+    p.add_argument("--timeout", type=int, default=None,
+                   help="seconds before the VM is stopped and the run fails "
+                        "(default: $VM_TIMEOUT or %d; a --suite takes its "
+                        "timeout from tests/suites)" % DEFAULT_TIMEOUT)
     p.add_argument("--smp", type=int, default=2)
     p.add_argument("--mem", default="2G")
     p.add_argument("--append", default="", help="extra kernel command line")
@@ -217,7 +242,83 @@ def main():
     p.add_argument("--no-kmemleak", action="store_true",
                    help="the kernel has no kmemleak (e.g. a benchmark kernel): "
                         "do not require the guest's end-of-suite scan")
-    a = p.parse_args()
+    return p
+
+
+Suite = collections.namedtuple("Suite", "name slots timeout secs options script args")
+
+
+def parse_suite(line):
+    """One line of tests/suites: NAME SLOTS TIMEOUT SECS [OPTIONS]."""
+    fields = line.split(None, 4)
+    if len(fields) < 4:
+        raise ValueError("want NAME SLOTS TIMEOUT SECS [OPTIONS]")
+    name, nums = fields[0], fields[1:4]
+    for what, v in zip(("slots", "timeout", "secs"), nums):
+        if not re.fullmatch(r"[0-9]+", v):
+            raise ValueError("%s '%s' is not a non-negative integer" % (what, v))
+    options = shlex.split(fields[4]) if len(fields) > 4 else []
+    script, args = os.path.join(GUEST, name + ".sh"), []
+    if "--" in options:
+        i = options.index("--")
+        options, tail = options[:i], options[i + 1:]
+        if not tail:
+            raise ValueError("no guest script after '--'")
+        script, args = os.path.join(GUEST, tail[0]), tail[1:]
+    return Suite(name, *map(int, nums), options, script, args)
+
+
+def read_suites(path=SUITES):
+    """The suites in table order; a ValueError names the malformed line."""
+    suites = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                s = parse_suite(line)
+                if any(s.name == t.name for t in suites):
+                    raise ValueError("suite '%s' listed twice" % s.name)
+            except ValueError as e:
+                raise ValueError("%s:%d: %s" % (path, n, e)) from None
+            suites.append(s)
+    return suites
+
+
+def apply_suite(p, argv, name, suites):
+    """Parse again with the suite's options before the command line's."""
+    s = next((s for s in suites if s.name == name), None)
+    if s is None:
+        p.error("unknown suite '%s'; the suites are: %s"
+                % (name, " ".join(s.name for s in suites)))
+    a = p.parse_args(s.options + argv)
+    if a.script is None:
+        a.script, a.args = s.script, s.args
+    if a.timeout is None:
+        a.timeout = s.timeout
+    return a
+
+
+def parse_args(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    p = arg_parser()
+    a = p.parse_args(argv)
+    if a.list_suites or a.suite:
+        try:
+            suites = read_suites()
+        except (OSError, ValueError) as e:
+            p.error(str(e))
+    if a.list_suites:
+        for s in suites:
+            print(s.name, s.slots)
+        sys.exit(0)
+    if a.suite:
+        a = apply_suite(p, argv, a.suite, suites)
+    elif a.script is None:
+        p.error("give a guest script or --suite NAME")
+    if a.timeout is None:
+        a.timeout = int(os.environ.get("VM_TIMEOUT", DEFAULT_TIMEOUT))
     if a.card is None:
         a.card = os.environ.get("VM_CARDS", "rp1").split(",")
     a.card = [c for c in a.card if c and c != "none"]
@@ -225,7 +326,16 @@ def main():
         # Our QEMU build has no firmware blobs: use Debian's packages.
         a.firmware = [d for d in ("/usr/share/seabios", "/usr/share/qemu")
                       if os.path.isdir(d)]
+    return a
 
+
+def read_text(path):
+    with open(path, errors="replace") as f:
+        return f.read()
+
+
+def prepare_log_dir(a):
+    """The log directory, without the files of an earlier run in it."""
     d = a.log_dir or tempfile.mkdtemp(prefix="vfio-dfl-vm.")
     os.makedirs(d, exist_ok=True)
     for f in ["kernel.log", "ctl.sock", "qmp.sock"] + \
@@ -234,6 +344,11 @@ def main():
             os.unlink(os.path.join(d, f))
         except FileNotFoundError:
             pass
+    return d
+
+
+def build_initrd(a, d):
+    """The base initramfs, the --extra-initrd archives and the guest script."""
     with open(a.script, "rb") as f:
         script = f.read()
     extra = cpio_newc([("guest", 0o40755, b""), ("guest/run", 0o100755, script),
@@ -250,80 +365,100 @@ def main():
             with open(x, "rb") as xf:
                 shutil.copyfileobj(xf, dst)
         dst.write(gzip.compress(extra, 1))
+    return initrd
 
-    cmd = qemu_cmdline(a, d, initrd)
+
+def start_qemu(cmd, d, timeout):
+    """Start QEMU and connect to the guest's ttyS1 (QEMU waits for that).
+
+    Returns (qemu, ctl socket, deadline), or None if QEMU did not start."""
     with open(os.path.join(d, "qemu-cmdline"), "w") as f:
         f.write(" ".join(cmd) + "\n")
-    qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                            stdout=open(os.path.join(d, "qemu.out"), "wb"),
-                            stderr=subprocess.STDOUT)
-    deadline = time.time() + a.timeout
-    ctl = None
-    while ctl is None:
-        if qemu.poll() is not None or time.time() > deadline:
-            sys.stdout.write(open(os.path.join(d, "qemu.out")).read())
-            print("vm: QEMU did not start (see %s)" % d)
-            return 1
+    with open(os.path.join(d, "qemu.out"), "wb") as out:
+        qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT)
+    deadline = time.time() + timeout
+    while qemu.poll() is None and time.time() <= deadline:
+        ctl = socket.socket(socket.AF_UNIX)
         try:
-            ctl = socket.socket(socket.AF_UNIX)
             ctl.connect(os.path.join(d, "ctl.sock"))
+            return qemu, ctl, deadline
         except OSError:
-            ctl = None
+            ctl.close()
             time.sleep(0.1)
-    vchr = VuartChr(d, len(a.card) if is_dfl_card(a) else 0)
-    qmp = None
-    rc = None
-    kmemleak = None
-    buf = b""
-    timed_out = False
-    while True:
-        if time.time() > deadline:
-            timed_out = True
-            break
-        vchr.connect()
-        r, _, _ = select.select([ctl] + vchr.readable(), [], [], 0.5)
-        if not r:
-            if qemu.poll() is not None:
-                break
-            continue
-        for sock in r:
-            if sock is not ctl:
-                vchr.drain(sock)
-        if ctl not in r:
-            continue
-        data = ctl.recv(65536)
+    sys.stdout.write(read_text(os.path.join(d, "qemu.out")))
+    print("vm: QEMU did not start (see %s)" % d)
+    return None
+
+
+class Console:
+    """The guest's ttyS1: the script's output and its @@...@@ requests."""
+
+    def __init__(self, ctl, d, vchr):
+        self.ctl, self.d, self.vchr = ctl, d, vchr
+        self.qmp = None         # connected at the first @@QMP
+        self.rc = None          # the script's exit status (@@EXIT)
+        self.kmemleak = None    # the guest's kmemleak scan (@@KMEMLEAK)
+        self.buf = b""
+
+    def watch(self, qemu, deadline):
+        """Until the guest closes ttyS1 or QEMU exits; True on a timeout."""
+        while time.time() <= deadline:
+            self.vchr.connect()
+            r, _, _ = select.select([self.ctl] + self.vchr.readable(), [], [], 0.5)
+            if not r:
+                if qemu.poll() is not None:
+                    return False
+                continue
+            for sock in r:
+                if sock is not self.ctl:
+                    self.vchr.drain(sock)
+            if self.ctl in r and not self.read():
+                return False
+        return True
+
+    def read(self):
+        """Handle each whole line the guest sent; False at end of file."""
+        data = self.ctl.recv(65536)
         if not data:
-            break
-        buf += data
-        while b"\n" in buf:
-            line, buf = buf.split(b"\n", 1)
-            text = line.decode(errors="replace").rstrip("\r")
-            m = re.match(r"^@@QMP (.*)@@$", text)
-            if m:
-                if qmp is None:
-                    qmp = QMP(os.path.join(d, "qmp.sock"))
-                try:
-                    reply = qmp.cmd(json.loads(m.group(1)))
-                except (ValueError, OSError) as e:
-                    reply = {"error": {"desc": str(e)}}
-                ctl.sendall(json.dumps(reply).encode() + b"\n")
-                continue
-            m = re.match(r"^@@CHR (.*)@@$", text)
-            if m:
-                ctl.sendall(vchr.command(m.group(1)).encode() + b"\n")
-                continue
-            m = re.match(r"^@@KMEMLEAK (\S+)@@$", text)
-            if m:
-                kmemleak = m.group(1)
-                continue
-            m = re.match(r"^@@EXIT (\d+)@@$", text)
-            if m:
-                rc = int(m.group(1))
-                continue
-            if text.startswith("@@BOOTED"):
-                print("vm: guest booted " + text[9:-2], flush=True)
-                continue
+            return False
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            self.handle_line(line.decode(errors="replace").rstrip("\r"))
+        return True
+
+    def handle_line(self, text):
+        if m := re.match(r"^@@QMP (.*)@@$", text):
+            self.reply(json.dumps(self.qmp_cmd(m.group(1))))
+        elif m := re.match(r"^@@CHR (.*)@@$", text):
+            self.reply(self.vchr.command(m.group(1)))
+        elif m := re.match(r"^@@KMEMLEAK (\S+)@@$", text):
+            self.kmemleak = m.group(1)
+        elif m := re.match(r"^@@EXIT (\d+)@@$", text):
+            self.rc = int(m.group(1))
+        elif text.startswith("@@BOOTED"):
+            print("vm: guest booted " + text[9:-2], flush=True)
+        else:
             print(text, flush=True)
+
+    def qmp_cmd(self, text):
+        if self.qmp is None:
+            self.qmp = QMP(os.path.join(self.d, "qmp.sock"))
+        try:
+            return self.qmp.cmd(json.loads(text))
+        except (ValueError, OSError) as e:
+            return {"error": {"desc": str(e)}}
+
+    def reply(self, text):
+        self.ctl.sendall(text.encode() + b"\n")
+
+
+def stop_qemu(qemu, deadline):
+    """Let QEMU exit (until the deadline, 1 to 30 s), then kill it.
+
+    True if it had not exited by then (a timeout)."""
+    timed_out = False
     try:
         qemu.wait(timeout=max(1, min(30, deadline - time.time())))
     except subprocess.TimeoutExpired:
@@ -331,20 +466,21 @@ def main():
     if qemu.poll() is None:
         qemu.kill()
         qemu.wait()
+    return timed_out
 
-    klog = open(os.path.join(d, "kernel.log"), errors="replace").read()
-    splats = [l for l in klog.splitlines() if SPLAT_RE.search(l)]
-    print("vm: kernel log saved in %s" % os.path.join(d, "kernel.log"))
-    # Every reason is found on its own and printed, with the lines that
-    # show it; any reason fails the run, in this one place (the controls
-    # of scripts/check.sh rely on it).
-    reasons = []  # (reason, lines to print after it)
+
+def judge(a, d, klog, timed_out, rc, kmemleak):
+    """The reasons to fail the run: (reason, lines to print after it).
+
+    Every reason is found on its own, with the lines that show it (the
+    controls of scripts/check.sh rely on it)."""
+    reasons = []
     if timed_out:
         reasons.append(("timeout after %ds" % a.timeout, []))
     elif rc is None:
         reasons.append(("guest ended without an exit status (crash or panic?)",
                         klog.splitlines()[-40:] +
-                        [open(os.path.join(d, "qemu.out"), errors="replace").read()[-2000:]]))
+                        [read_text(os.path.join(d, "qemu.out"))[-2000:]]))
     if "Linux version " not in klog:
         reasons.append(("the kernel log has no boot banner ('Linux version'): "
                         "%d line(s), nothing in it can be trusted" % len(klog.splitlines()), []))
@@ -353,11 +489,17 @@ def main():
             reasons.append(("no kmemleak result from the guest (%s)" % (kmemleak or "missing"), []))
         else:
             reasons.append(("kmemleak reports %s leak(s) after the script" % kmemleak, []))
+    splats = [l for l in klog.splitlines() if SPLAT_RE.search(l)]
     if splats and not a.allow_splat:
         # the first 20 splat lines, and every report's headline after them
         shown = splats[:20] + [l for l in splats[20:] if HEADLINE_RE.search(l)]
         reasons.append(("kernel log shows %d splat line(s):" % len(splats),
                         ["vm:   " + l for l in shown]))
+    return reasons
+
+
+def report(reasons, timed_out, rc):
+    """Print the reasons; any reason fails the run, in this one place."""
     for reason, lines in reasons:
         print("vm: FAIL: " + reason)
         for l in lines:
@@ -367,6 +509,23 @@ def main():
         status = status or 1
     print("vm: guest exit status %s" % (rc if rc is not None else "none"))
     return status
+
+
+def main():
+    a = parse_args()
+    d = prepare_log_dir(a)
+    cmd = qemu_cmdline(a, d, build_initrd(a, d))
+    started = start_qemu(cmd, d, a.timeout)
+    if started is None:
+        return 1
+    qemu, ctl, deadline = started
+    console = Console(ctl, d, VuartChr(d, len(a.card) if is_dfl_card(a) else 0))
+    timed_out = console.watch(qemu, deadline)
+    timed_out = stop_qemu(qemu, deadline) or timed_out
+    klog = read_text(os.path.join(d, "kernel.log"))
+    print("vm: kernel log saved in %s" % os.path.join(d, "kernel.log"))
+    reasons = judge(a, d, klog, timed_out, console.rc, console.kmemleak)
+    return report(reasons, timed_out, console.rc)
 
 
 if __name__ == "__main__":
