@@ -202,6 +202,11 @@ class VuartChr:
         return "ERR bad command"
 
 
+def default_qemu():
+    built = os.path.join(CACHE, "qemu-build", "qemu-system-x86_64")
+    return built if os.access(built, os.X_OK) else "qemu-system-x86_64"
+
+
 def arg_parser():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -215,7 +220,9 @@ def arg_parser():
                         "cards and override the rest)")
     p.add_argument("--list-suites", action="store_true",
                    help="print each suite's name and VM slots, in start order")
-    p.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-x86_64"))
+    p.add_argument("--qemu", default=os.environ.get("QEMU", default_qemu()),
+                   help="default: the QEMU scripts/build-qemu.sh built (it "
+                        "has the dfl-card model)")
     p.add_argument("--kernel", default=os.path.join(CACHE, "kernel", "bzImage"))
     p.add_argument("--initrd", default=os.path.join(CACHE, "initramfs", "base.cpio.gz"))
     p.add_argument("--timeout", type=int, default=None,
