@@ -24,7 +24,10 @@ tree_id() {
 	GIT_INDEX_FILE=$idx git -C "$WORKTREE" write-tree
 	rm -f "$idx"
 }
-stamp=$( { tree_id; cat "${FRAGMENTS[@]}" "$0"; gcc --version | head -n1; } | sha256sum | cut -d' ' -f1)
+# The fragments' content, this script and lib.sh's kconfig_* helpers (how
+# the fragments become a .config) are part of what the kernel is made of.
+stamp=$( { tree_id; cat "${FRAGMENTS[@]}" "$0"; declare -f kconfig_merge kconfig_verify kconfig_allno
+	   gcc --version | head -n1; } | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$KERNEL_OUT/stamp" 2>/dev/null)" = "$stamp" ] && [ -f "$KERNEL_OUT/bzImage" ]; then
 	echo "kernel: $(cat "$KERNEL_OUT/release") (unchanged, reused)"
 	exit 0
@@ -58,18 +61,9 @@ export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=vfio-dfl KBUILD_BUI
 K=(make -C "$KSRC" O="$KBUILD_OUT" -j"$JOBS" -s CC="ccache gcc" HOSTCC="ccache gcc")
 
 # Configuration: allnoconfig with our fragments, then verify each symbol.
-cat "${FRAGMENTS[@]}" > "$KBUILD_OUT/fragment.config"
-"${K[@]}" KCONFIG_ALLCONFIG="$KBUILD_OUT/fragment.config" allnoconfig >/dev/null
-bad=0
-while IFS= read -r l; do
-	case $l in
-	CONFIG_*=n) sym=${l%%=*}
-		grep -q "^$sym=" "$KBUILD_OUT/.config" && { log "$sym should be off"; bad=1; } ;;
-	CONFIG_*=*) grep -qxF "$l" "$KBUILD_OUT/.config" ||
-		{ log "config: wanted '$l', got '$(grep "^${l%%=*}=" "$KBUILD_OUT/.config" || echo unset)'"; bad=1; } ;;
-	esac
-done < <(grep -h '^CONFIG_' "${FRAGMENTS[@]}")
-[ $bad = 0 ] || die "config fragment not satisfied (see above)"
+kconfig_merge "${FRAGMENTS[@]}" > "$KBUILD_OUT/fragment.config"
+kconfig_allno "${K[@]}" -- "$KBUILD_OUT/fragment.config" >/dev/null ||
+	die "config fragment not satisfied (see above)"
 
 log "building bzImage and modules (ccache: $CCACHE_DIR)"
 "${K[@]}" bzImage modules

@@ -75,3 +75,66 @@ private_apt() {
 # Stage timing for CI logs.
 stage_begin() { STAGE_NAME=$1; STAGE_T0=$(date +%s); log "stage '$1' begins"; }
 stage_end() { log "stage '$STAGE_NAME' took $(( $(date +%s) - STAGE_T0 ))s"; }
+
+# --- kernel configuration ------------------------------------------------
+# Fragments are CONFIG_X=value lines merged onto allnoconfig (Kconfig's
+# KCONFIG_ALLCONFIG); "CONFIG_X=n" asks for X to be off. The fragments:
+# config/*.config (the test kernel), config/bench/kernel.config (an
+# overlay: the bench kernel), config/cross/kernel.config (the gates'
+# cross builds).
+
+# kconfig_merge FRAGMENT... [--overlay OVERLAY]: the fragments on stdout,
+# one after the other. With an overlay, the lines setting a symbol it
+# names are left out of the fragments and the overlay follows them: one
+# line per symbol, else kconfig_verify would hold the overridden one
+# against the result.
+kconfig_merge() {
+	local base=() overlay=''
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--overlay) overlay=$2; shift 2 ;;
+		*) base+=("$1"); shift ;;
+		esac
+	done
+	if [ -z "$overlay" ]; then
+		cat "${base[@]}"
+		return
+	fi
+	grep -hv -f <(grep -ho '^CONFIG_[A-Za-z0-9_]*' "$overlay" | sed 's/.*/^&=/') "${base[@]}"
+	cat "$overlay"
+}
+
+# kconfig_verify DOTCONFIG FRAGMENT: every CONFIG_ line of FRAGMENT holds
+# in DOTCONFIG ("=n": the symbol is not set). Kconfig drops a typo or a
+# symbol with unmet dependencies without a word; this is where they show.
+# Each miss goes to stderr as wanted vs got; status 1 if any.
+kconfig_verify() {
+	local dotconfig=$1 frag=$2 l got bad=0
+	while IFS= read -r l; do
+		if [ "${l#*=}" = n ]; then
+			grep -q "^${l%%=*}=" "$dotconfig" || continue
+		else
+			grep -qxF "$l" "$dotconfig" && continue
+		fi
+		got=$(grep "^${l%%=*}=" "$dotconfig" || echo unset)
+		echo "config: wanted '$l', got '$got'" >&2
+		bad=1
+	done < <(grep '^CONFIG_' "$frag")
+	return $bad
+}
+
+# kconfig_allno [--no-verify] MAKE... -- FRAGMENT: allnoconfig with
+# FRAGMENT in the output directory MAKE names (O=), then kconfig_verify
+# unless told not to.
+kconfig_allno() {
+	local verify=1 make=() obj='' frag
+	[ "$1" != --no-verify ] || { verify=0; shift; }
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		case $1 in O=*) obj=${1#O=} ;; esac
+		make+=("$1")
+		shift
+	done
+	frag=${2:?kconfig_allno: no FRAGMENT after --}
+	"${make[@]}" -s KCONFIG_ALLCONFIG="$frag" allnoconfig || return 1
+	[ $verify = 0 ] || kconfig_verify "${obj:?kconfig_allno: MAKE has no O=}/.config" "$frag"
+}
