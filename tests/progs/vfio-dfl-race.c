@@ -21,6 +21,11 @@
  *	container, VFIO_GROUP_GET_DEVICE_FD); the VFIO core must never let
  *	both hold the device, and each must win sometimes
  *
+ *   vfio-dfl-race reset DEV SECONDS
+ *	two threads call VFIO_DEVICE_RESET on one open DEV in a loop: every
+ *	reset must succeed (vfio-dfl serialises them; two interleaved
+ *	handshakes, e.g. the HSSI's ColdReset, would fail)
+ *
  * BELL may also be "ier:OFF", OFF the BAR0 offset of a 16550's IER (the
  * VUART): each ring is then IER = 0, IER = THRI, one rising edge.
  *
@@ -276,6 +281,40 @@ static int race_open(int secs)
 	return 0;
 }
 
+static void *reset_worker(void *arg)
+{
+	(void)arg;
+	while (!stop) {
+		if (ioctl(dev_fd, VFIO_DEVICE_RESET))
+			atomic_fetch_add(&op_errors, 1);
+		atomic_fetch_add(&ops, 1);
+	}
+	return NULL;
+}
+
+static int race_reset(int secs)
+{
+	pthread_t th[2];
+	int i;
+
+	if (dev_open())
+		die("open %s", dev_name);
+	for (i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, reset_worker, NULL);
+	sleep(secs);
+	stop = 1;
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	dev_close();
+	printf("# reset: %lu resets from two threads, %lu failed\n",
+	       (unsigned long)ops, (unsigned long)op_errors);
+	if (op_errors || ops < 2) {
+		printf("# BROKEN: concurrent resets failed, or none ran\n");
+		return 1;
+	}
+	return 0;
+}
+
 static bool irq_left(void)
 {
 	char line[512], tag[96];
@@ -299,9 +338,14 @@ int main(int argc, char **argv)
 	uint64_t got, pending, ev;
 	bool irqs;
 
+	if (argc == 4 && !strcmp(argv[1], "reset")) {
+		dev_name = argv[2];
+		return race_reset(atoi(argv[3]));
+	}
 	if (argc != 6 || (strcmp(argv[1], "irqs") && strcmp(argv[1], "close") &&
 			  strcmp(argv[1], "open")))
-		die("usage: %s irqs|close|open DEV BDF BELL SECONDS", argv[0]);
+		die("usage: %s irqs|close|open DEV BDF BELL SECONDS, or reset DEV SECONDS",
+		    argv[0]);
 	irqs = !strcmp(argv[1], "irqs");
 	dev_name = argv[2];
 	bell_ier = !strncmp(argv[4], "ier:", 4);
