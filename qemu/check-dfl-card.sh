@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest-less self-check of the emulated DFL card: runs QEMU with the qtest
-# accelerator, programs the card's BARs through config space (0xcf8/0xcfc)
-# and compares BAR0 with qemu/dfl-card-map.sh, then exercises the scratch,
+# Guest-less self-check of the emulated DFL card.  First static guards on
+# the register map qemu/dfl-card-map.sh (see "Static guards" below), then
+# it runs QEMU with the qtest accelerator, programs the card's BARs
+# through config space (0xcf8/0xcfc), compares BAR0 with the map and with
+# qemu/REGISTERS.md's tables, then exercises the scratch,
 # port reset, doorbell, IRQ_STATUS, MSI-X PBA and BAR4 access counter
 # registers.  Further QEMU runs check the msix-in-bar0=on, the
 # csr-outside-bars=on and the vuart-csr=0x202 variants, and the HSSI.
@@ -100,6 +102,17 @@ msix_enable() {  # MSI-X on; every vector stays masked (reset state)
 	cfg $p $(( v | (0x8000 << 16) ))
 }
 
+params_size() {  # params_size DFH: bytes of DFHv1 parameters, as dfl.c counts
+	local o=$(($1 + 0x28)) v
+	while :; do
+		v=$(rq $o)
+		[ $(( (v >> 35) & 0x1fffffff )) -ne 0 ] || { echo -1; return; }
+		o=$((o + 8 * ((v >> 35) & 0x1fffffff)))
+		[ $(( (v >> 32) & 1 )) -eq 0 ] || break
+	done
+	echo $((o - $1 - 0x28))
+}
+
 # Walk both lists like parse_feature_list() and compare with the map,
 # including the DFHv1 headers and the resource Linux derives from them.
 walk() {  # walk START: print "offset:dfh" of each private feature
@@ -167,6 +180,67 @@ check_features() {  # check_features SCRATCH(0/1): compare with DFL_FEATURES
 }
 
 ########################################################################
+# Static guards on the one table, before any QEMU run.
+#
+# 1. No map variable goes unchecked.  Each variable dfl-card-map.sh
+#    defines (as gen-dfl-card-map-h.sh lists them) must be
+#    - used by the model: its name appears in dfl-card.c outside comments.
+#      The model takes it from dfl-card-map.h, which scripts/build-qemu.sh
+#      generates from the map at every build, so model and map cannot
+#      differ; or
+#    - read by this script outside comments and outside these guards,
+#      where every use feeds a check of the running model (a value
+#      compared, or an address whose register is then exercised).
+#    A variable that is neither is a value nothing ties to the model: a
+#    change to it, or a wrong value, would go unnoticed.
+# 2. No second table in the C model: outside comments, dfl-card.c names
+#    no DFL_* macro of its own.  Its DFL_* names are the map's, the
+#    per-feature DFL_FEATURE_<FME|PORT>_<id>_DFH[_OFST] that the generator
+#    derives from DFL_FEATURES, and the QOM cast DFL_CARD.
+# 3. The guest test programs (tests/progs, C) still spell some constants
+#    themselves: a "#define NAME value" whose NAME, or DFL_NAME, or its
+#    alias below, is a map variable must have the map's value.
+map_names=$(sh "$HERE/gen-dfl-card-map-h.sh" --names "$HERE/dfl-card-map.sh")
+code_c=$(perl -0777 -pe 's{/\*.*?\*/}{}gs; s{//[^\n]*}{}g' "$HERE/dfl-card.c")
+code_sh=$(sed -e '/^# Static guards/,/^# Run 1:/d' -e 's/^[[:space:]]*#.*//' \
+	-e 's/[[:space:]]#[[:space:]].*//' "${BASH_SOURCE[0]}")
+nbad=0
+for n in $map_names; do
+	grep -qw -- "$n" <<<"$code_c" || grep -qw -- "$n" <<<"$code_sh" || {
+		printf 'FAIL map: %s is neither used by dfl-card.c nor checked by %s\n' \
+			"$n" "$(basename "${BASH_SOURCE[0]}")"
+		nbad=$((nbad + 1))
+	}
+done
+check "map: every variable ($(wc -w <<<"$map_names")) used by the model or checked here (bad: $nbad)" 0 $nbad
+nbad=0
+for n in $(grep -o '\bDFL_[A-Za-z0-9_]*' <<<"$code_c" | sort -u); do
+	case $n in
+	DFL_CARD|DFL_FEATURE_FME_0x*_DFH|DFL_FEATURE_FME_0x*_DFH_OFST) continue ;;
+	DFL_FEATURE_PORT_0x*_DFH|DFL_FEATURE_PORT_0x*_DFH_OFST) continue ;;
+	esac
+	grep -qxF -- "$n" <<<"$map_names" && continue
+	echo "FAIL map: dfl-card.c names $n, which qemu/dfl-card-map.sh does not define"
+	nbad=$((nbad + 1))
+done
+check "map: dfl-card.c's DFL_* names all come from the map (bad: $nbad)" 0 $nbad
+nprogs=0
+prog_alias="DFL_DBG_SIZE=DFL_DBG_BAR_SIZE MAC_PHY_CONFIG=DFL_ETH_MAC_PHY_CONFIG
+	MAC_PMA_SLOOP=DFL_ETH_MAC_PMA_SLOOP VUART_GUID_L=DFL_F24_GUID_L
+	VUART_GUID_H=DFL_F24_GUID_H"
+while read -r file name val; do
+	m=DFL_${name#DFL_}
+	for a in $prog_alias; do [ "${a%%=*}" = "$name" ] && m=${a#*=}; done
+	grep -qxF -- "$m" <<<"$map_names" || continue
+	check "tests/progs/$file: $name = $m" "${!m}" "${val%%[UL]*}"
+	nprogs=$((nprogs + 1))
+done < <(cd "$HERE/../tests/progs" 2>/dev/null && grep -H \
+	'^#define[[:space:]]\+[A-Z][A-Z0-9_]*[[:space:]]\+\(0x[0-9a-fA-F]\+\|[0-9]\+\)[UL]*\([[:space:]]\|$\)' ./*.[ch] |
+	sed 's|^\./\([^:]*\):#define[[:space:]]*\([A-Z0-9_]*\)[[:space:]]*\([0-9a-fA-FxUL]*\).*|\1 \2 \3|')
+[ ! -d "$HERE/../tests/progs" ] ||
+	check "tests/progs: at least 20 constants compared with the map ($nprogs)" 1 $((nprogs >= 20))
+
+########################################################################
 # Run 1: the default card (MSI-X in BAR2)
 qemu_start ""
 
@@ -186,7 +260,7 @@ MSIX=$(msix_cap)
 check "MSI-X capability found" 1 $((MSIX != 0))
 check "MSI-X table size" $((DFL_MSIX_VECTORS - 1)) $(( ($(cfg $MSIX) >> 16) & 0x7ff ))
 check "MSI-X table in BAR2 at 0" "$DFL_MSIX_BAR" "$(cfg $((MSIX + 4)))"
-check "MSI-X PBA in BAR2 at 0x800" $((0x800 | DFL_MSIX_BAR)) "$(cfg $((MSIX + 8)))"
+check "MSI-X PBA in BAR2 at DFL_MSIX_PBA" $((DFL_MSIX_PBA | DFL_MSIX_BAR)) "$(cfg $((MSIX + 8)))"
 
 # FIU headers, AFU
 check "FME DFH" "$DFL_FME_HDR_DFH" "$(rq $DFL_FME_HDR_OFST)"
@@ -206,6 +280,9 @@ check "PORT CAP" "$DFL_PORT_CAP" "$(rq $((DFL_PORT_HDR_OFST + 0x30)))"
 check "AFU DFH" "$DFL_AFU_DFH" "$(rq $DFL_AFU_OFST)"
 check "AFU GUID_L" "$DFL_AFU_GUID_L" "$(rq $((DFL_AFU_OFST + 8)))"
 check "AFU GUID_H" "$DFL_AFU_GUID_H" "$(rq $((DFL_AFU_OFST + 0x10)))"
+check "AFU afu_id, high half (GUID_H)" "0x${DFL_AFU_ID:0:16}" "$(rq $((DFL_AFU_OFST + 0x10)))"
+check "AFU afu_id, low half (GUID_L)" "0x${DFL_AFU_ID:16:16}" "$(rq $((DFL_AFU_OFST + 8)))"
+check "AFU afu_id is 32 hex digits" 32 "${#DFL_AFU_ID}"
 
 check_features 1
 
@@ -226,6 +303,64 @@ while read -r off val data; do
 done < <(doc_values)
 check "REGISTERS.md: its table gives at least 40 BAR0 constants ($ndoc)" 1 $((ndoc >= 40))
 
+# REGISTERS.md names registers as the map does: where its tables name a
+# register with a map variable, the offset it gives is the map's (and so
+# the model's).  BAR4 table: NAME = DFL_DBG_NAME; HSSI table (offsets
+# from the DFH): HSSI_NAME (HSSI_X_0..7_Y: HSSI_X_Y) = DFL_HSSI_NAME; BAR0 table, rows
+# with a bare register name: 0x23's NAME = DFL_F23_NAME + its DFH, 0x24's
+# DFL_F24_NAME, the AFU's DFL_AFU_NAME, 0x10's ETH_GROUP_NAME =
+# DFL_ETH_NAME + its DFH.
+doc_offsets() {  # "offset variable base" lines
+	local f=$HERE/REGISTERS.md
+	sed -n 's/^| 4 | \(0x[0-9a-f]*\) | BAR4 debug | \([A-Z0-9_]*\) |.*/\1 DFL_DBG_\2 0/p' "$f"
+	sed -n 's/^| +\(0x[0-9a-f]*\)\( \.\. +0x[0-9a-f]*\)\{0,1\} | \(HSSI_[A-Z0-9_.]*\) |.*/\1 DFL_\3 0/p' "$f" |
+		sed 's/_0\.\.7_/_/'
+	sed -n 's/^| 0 | \(0x[0-9a-f]*\) | \(0x10\|0x23\|0x24\|AFU\) | \([A-Z][A-Z0-9_]*\) |.*/\1 \2 \3/p' "$f" |
+		while read -r off feat name; do
+			case $feat in
+			0x10) echo "$off DFL_ETH_${name#ETH_GROUP_} DFL_F10_OFST" ;;
+			0x23) echo "$off DFL_F23_$name DFL_F23_OFST" ;;
+			0x24) echo "$off DFL_F24_$name DFL_F24_OFST" ;;
+			AFU) echo "$off DFL_AFU_$name DFL_AFU_OFST" ;;
+			esac
+		done
+}
+ndoc=0
+while read -r off var base; do
+	[ -n "${!var+x}" ] || continue
+	check "REGISTERS.md: $var at $off" "$off" $(( ${!var} + base ))
+	ndoc=$((ndoc + 1))
+done < <(doc_offsets)
+check "REGISTERS.md: at least 40 register offsets named as in the map ($ndoc)" 1 $((ndoc >= 40))
+
+# REGISTERS.md's table of the dfl_dev devices against DFL_FEATURES
+doc_devs() {  # "fiu id rev ver dfh_offset offset size irqs group[, instance]"
+	sed -n 's/^| \(0x[01]\) ([A-Z]*) | \(0x[0-9a-f]*\) | \([0-9]*\) | \([0-9]*\) | BAR0+\(0x[0-9a-f]*\) | BAR0+\(0x[0-9a-f]*\) | \(0x[0-9a-f]*\) | \([^|]*\) | \([0-9]*\)[^|]*|.*/\1 \2 \3 \4 \5 \6 \7 \9 \8/p' \
+		"$HERE/REGISTERS.md"
+}
+n=0
+while read -r dfiu did drev dver ddfho doff dsize dirq dgrp; do
+	n=$((n + 1))
+	IFS=: read -r fiu fid rev off size dfh ver nirq scratch dfho grp inst guidh guidl firstv \
+		<<<"$(sed -n "$((n + 1))p" <<<"$DFL_FEATURES")"
+	w="REGISTERS.md: dfl_dev $n ($did)"
+	check "$w type" "$fiu" "$dfiu"
+	check "$w feature_id" "$fid" "$did"
+	check "$w revision" "$rev" "$drev"
+	check "$w DFH version" "$ver" "$dver"
+	check "$w DFH at" "$dfho" "$ddfho"
+	check "$w MMIO start" "$off" "$doff"
+	check "$w MMIO size" "$size" "$dsize"
+	check "$w irqs" "$nirq" "$dirq"
+	if [ "$ver" -eq 0 ]; then
+		check "$w group, instance: none (DFHv0)" 1 $([[ $dgrp == – ]] && echo 1 || echo 0)
+	else
+		check "$w group" "$grp" "${dgrp%%,*}"
+		check "$w instance" "$inst" "${dgrp#*, }"
+	fi
+done < <(doc_devs)
+check "REGISTERS.md: the dfl_dev table has DFL_NR_FEATURES rows" "$DFL_NR_FEATURES" "$n"
+
 # DFHv1 headers, every register, against the map's raw values
 F=$DFL_F23_OFST
 check "F23 GUID_L" "$DFL_F23_GUID_L" "$(rq $((F + 8)))"
@@ -234,6 +369,7 @@ check "F23 CSR_ADDR" "$DFL_F23_CSR_ADDR" "$(rq $((F + 0x18)))"
 check "F23 CSR_SIZE_GRP" "$DFL_F23_CSR_SIZE_GRP" "$(rq $((F + 0x20)))"
 check "F23 PARAM_HDR" "$DFL_F23_PARAM_HDR" "$(rq $((F + 0x28)))"
 check "F23 PARAM_MSIX" "$DFL_F23_PARAM_MSIX" "$(rq $((F + 0x30)))"
+check "F23 params size" "$DFL_F23_PARAMS_SIZE" "$(params_size $F)"
 P=$DFL_P14_OFST
 check "P14 DFH" 0x3010010010000014 "$(rq $P)"
 check "P14 GUID_L" "$DFL_P14_GUID_L" "$(rq $((P + 8)))"
@@ -268,7 +404,7 @@ wq $((F + DFL_F23_IRQ_STATUS)) 0xd
 # MSI-X: disabled, a doorbell sends nothing and leaves nothing pending;
 # enabled with every vector masked (the reset state), vector k of 0x23 is
 # left pending in the PBA.
-PBA=$((BAR2 + 0x800))
+PBA=$((BAR2 + DFL_MSIX_PBA))
 check "PBA empty (MSI-X disabled)" 0 "$(qt readq $PBA)"
 msix_enable $MSIX
 check "MSI-X enabled" 1 $(( ($(cfg $MSIX) >> 31) & 1 ))
@@ -382,6 +518,7 @@ for v in $DFL_F24_PARAMS; do
 done
 check "F24 after the params" 0 "$(rq $((F + o)))"
 check "F24 params size" "$DFL_F24_PARAMS_SIZE" $((o - 0x28))
+check "F24 params size (the model's headers)" "$DFL_F24_PARAMS_SIZE" "$(params_size $F)"
 check "F24 scratchpad reset" 0 "$(rq $((F + DFL_F24_SCRATCHPAD)))"
 wq $((F + DFL_F24_SCRATCHPAD)) 0x0123456789abcdef
 check "F24 scratchpad R/W" 0x0123456789abcdef "$(rq $((F + DFL_F24_SCRATCHPAD)))"
@@ -564,7 +701,21 @@ sal() {
 	fi
 	hr $DFL_HSSI_READ_DATA
 }
+# REGISTERS.md's HSSI table: each value in backticks is what the
+# register reads at power-on (16 hex digits: a qword, 8: a 32-bit
+# register; "+A .. +B": every 32-bit register from A to B)
+nhdoc=0
+while read -r first last val; do
+	for ((o = first; o <= last; o += 4)); do
+		if [ ${#val} -eq 18 ]; then v=$(rq $((H + o))); else v=$(hr $o); fi
+		check "REGISTERS.md: HSSI +$(printf '%#x' $o)" "$val" "$v"
+		nhdoc=$((nhdoc + 1))
+	done
+done < <(sed -n 's/^| +\(0x[0-9a-f]*\)\( \.\. +\(0x[0-9a-f]*\)\)\{0,1\} | [^|]* | `\(0x[0-9a-f]*\)`.*/\1 \3 \4/p' \
+	"$HERE/REGISTERS.md" | awk '{ if (NF == 2) print $1, $1, $2; else print }')
+check "REGISTERS.md: its HSSI table gives at least 20 values ($nhdoc)" 1 $((nhdoc >= 20))
 check "hssi: DFH" "$DFL_HSSI_DFH" "$(rq $H)"
+check "hssi: feature_rev" "$DFL_HSSI_REV" $(( ($(rq $H) >> 12) & 0xf ))
 check "hssi: GUID_L" "$DFL_HSSI_GUID_L" "$(rq $((H + 0x8)))"
 check "hssi: GUID_H" "$DFL_HSSI_GUID_H" "$(rq $((H + 0x10)))"
 check "hssi: CSR_ADDR" "$DFL_HSSI_CSR_ADDR" "$(rq $((H + 0x18)))"
@@ -691,7 +842,7 @@ ewr() { ectl 2 "$@"; }
 for l in 0 3; do
 	mac=$((2 * l + 3))
 	check "eth: link $l MAC PHY_CONFIG at power-on (RW_VAL, 0)" 0x100000000 "$(erd $mac $DFL_ETH_MAC_PHY_CONFIG)"
-	check "eth: link $l MAC MAX_TX_SIZE at power-on" $((0x100000000 | 1518)) "$(erd $mac $DFL_ETH_MAC_MAX_TX_SIZE)"
+	check "eth: link $l MAC MAX_TX_SIZE at power-on" $((0x100000000 | DFL_ETH_MAC_MAX_SIZE_V)) "$(erd $mac $DFL_ETH_MAC_MAX_TX_SIZE)"
 done
 ewr 3 $DFL_ETH_MAC_PHY_CONFIG 0x7
 check "eth: a write sets RW_VAL" 0x100000000 "$(rq $((E + DFL_ETH_STAT)))"

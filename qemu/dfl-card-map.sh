@@ -1,8 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
-# Register map of the emulated DFL card (qemu/dfl-card.c), for tests.
-# Sourceable by sh/bash; sets variables only.  Human-readable version:
-# qemu/REGISTERS.md.  All numbers are hex with 0x, offsets are BAR0
-# offsets unless said otherwise.
+# Register map of the emulated DFL card: the one table of its values.
+# The model (qemu/dfl-card.c) is compiled with them: scripts/build-qemu.sh
+# turns this file into dfl-card-map.h (qemu/gen-dfl-card-map-h.sh); the
+# tests and guest scripts source it (in the guest: /etc/dfl-card-map.sh).
+# To change a register, edit this file: rebuild QEMU (the build picks it
+# up), then fix what qemu/check-dfl-card.sh reports, which compares the
+# running model with this file's redundant values and with the backticked
+# values and named offsets of qemu/REGISTERS.md (the human-readable
+# version, update it too), and fails on a variable here that neither the
+# model uses nor the check compares.
+# Sourceable by sh/bash/busybox sh; sets variables only, NAME=value
+# (several on a line allowed).  All numbers are hex with 0x or decimal,
+# offsets are BAR0 offsets unless said otherwise.
 
 DFL_VENDOR=0x8086
 DFL_DEVICE=0x09c4          # default of the "device-id" property
@@ -10,6 +19,7 @@ DFL_CLASS=0x120000         # sysfs "class" of the PCI function
 DFL_BAR0_SIZE=0x80000      # 64-bit memory BAR: the DFL
 DFL_MSIX_BAR=2             # 64-bit memory BAR, 0x1000: MSI-X table 0x0, PBA 0x800
 DFL_MSIX_BAR_SIZE=0x1000
+DFL_MSIX_PBA=0x800         # in DFL_MSIX_BAR
 DFL_MSIX_VECTORS=6         # dfl-pci allocates all of them; 4 has no feature
 DFL_DBG_BAR=4              # 64-bit memory BAR, 0x1000: BAR0 access counters
 DFL_DBG_BAR_SIZE=0x1000
@@ -117,6 +127,7 @@ DFL_ETH_MAC_PHY_CONFIG=0x310            # MAC (device 2i+3): [2:0] set = MAC/PCS
 DFL_ETH_MAC_PMA_SLOOP=0x313             # MAC: PMA serial loopback [0]
 DFL_ETH_MAC_MAX_TX_SIZE=0x407           # MAC: 1518 at power-on (assumption)
 DFL_ETH_MAC_MAX_RX_SIZE=0x506           # MAC: 1518 at power-on (assumption)
+DFL_ETH_MAC_MAX_SIZE_V=1518             # MAX_TX/RX_SIZE at power-on (assumption)
 DFL_HSSI_DFH=0x3000000010002015         # type 3, DfhVersion 0, next 0x1000, rev 2, id 0x15
 DFL_HSSI_REV=2
 DFL_HSSI_SIZE=0x1000

@@ -76,31 +76,44 @@
 #include "migration/vmstate.h"
 #include "qom/object.h"
 
+/*
+ * The card's register map: every DFL_* constant below comes from
+ * dfl-card-map.h, which scripts/build-qemu.sh generates from
+ * qemu/dfl-card-map.sh (the one table the tests and the guest scripts
+ * source too).  To change a register, edit that table; the #defines in
+ * this file are the formats Linux defines (DFH, DFHv1, FIU headers) and
+ * what only the model needs.  qemu/check-dfl-card.sh fails if a map
+ * variable is neither used here nor compared with the model there, or if
+ * this file defines a DFL_* name of its own.
+ */
+#include "dfl-card-map.h"
+
 #define TYPE_DFL_CARD "dfl-card"
 OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 
-#define DFL_CARD_VENDOR_ID      0x8086  /* PCI_VENDOR_ID_INTEL */
-#define DFL_CARD_DEVICE_ID      0x09c4  /* PCIE_DEVICE_ID_PF_DSC_1_X */
-#define DFL_CARD_CLASS          0x1200  /* processing accelerator */
-
-#define DFL_CARD_BAR0_SIZE      (512 * KiB)
-#define DFL_CARD_MSIX_BAR       2
-#define DFL_CARD_MSIX_BAR_SIZE  (4 * KiB)
-#define DFL_CARD_MSIX_PBA       0x800
-#define DFL_CARD_MSIX_VECTORS   6   /* 0-3 test feature 0x23, 5 VUART */
-#define DFL_CARD_MSIX_IN_BAR0_TABLE 0x1800  /* msix-in-bar0: in FME 0x10 */
-#define DFL_CARD_MSIX_IN_BAR0_PBA   0x1c00
-#define DFL_CARD_DBG_BAR        4
-#define DFL_CARD_DBG_BAR_SIZE   (4 * KiB)
+/*
+ * Facts the map gives twice, or in a form the code below relies on:
+ * checked when the model is compiled.
+ */
+#define MAP_SAME(a, b) \
+    QEMU_BUILD_BUG_MSG((a) != (b), "qemu/dfl-card-map.sh: " #a " != " #b)
+MAP_SAME(DFL_CLASS & 0xff, 0);          /* prog-if 0: k->class_id */
+MAP_SAME(DFL_F10_OFST, DFL_FEATURE_FME_0x10_DFH_OFST);
+MAP_SAME(DFL_F15_OFST, DFL_FEATURE_FME_0x15_DFH_OFST);
+MAP_SAME(DFL_HSSI_DFH, DFL_FEATURE_FME_0x15_DFH);
+MAP_SAME(DFL_F23_OFST, DFL_FEATURE_FME_0x23_DFH_OFST);
+MAP_SAME(DFL_F24_OFST, DFL_FEATURE_FME_0x24_DFH_OFST);
+MAP_SAME(DFL_P14_OFST, DFL_FEATURE_PORT_0x14_DFH_OFST);
+MAP_SAME(DFL_P14_STORE_SIZE, 5 * 8);    /* NSCRATCH qwords */
+MAP_SAME(DFL_DBG_READS_2, DFL_DBG_READS_1 + 8);         /* dbg_reads[] */
+MAP_SAME(DFL_DBG_READS_4, DFL_DBG_READS_1 + 16);
+MAP_SAME(DFL_DBG_READS_8, DFL_DBG_READS_1 + 24);
+MAP_SAME(DFL_DBG_WRITES_2, DFL_DBG_WRITES_1 + 8);       /* dbg_writes[] */
+MAP_SAME(DFL_DBG_WRITES_4, DFL_DBG_WRITES_1 + 16);
+MAP_SAME(DFL_DBG_WRITES_8, DFL_DBG_WRITES_1 + 24);
 
 /* Device Feature Header, the field layout of drivers/fpga/dfl.h. */
-#define DFH_TYPE_AFU            1ULL
-#define DFH_TYPE_PRIVATE        3ULL
-#define DFH_TYPE_FIU            4ULL
-#define DFH_EOL                 (1ULL << 40)
-#define DFH(type, ver, eol, next, rev, id)                                  \
-    (((uint64_t)(type) << 60) | ((uint64_t)(ver) << 52) | (eol) |           \
-     ((uint64_t)(next) << 16) | ((uint64_t)(rev) << 12) | (uint64_t)(id))
+#define DFH_NEXT(dfh)           (((dfh) >> 16) & 0xffffff)
 
 /* Common header registers */
 #define GUID_L                  0x08
@@ -117,7 +130,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 
 /* Port header */
 #define PORT_HDR_CAP            0x30
-#define PORT_HDR_CTRL           0x38
+#define PORT_HDR_CTRL           (DFL_PORT_CTRL_OFST - DFL_PORT_HDR_OFST)
 #define PORT_HDR_STS            0x40
 #define PORT_CTRL_SFTRST        (1ULL << 0)
 #define PORT_CTRL_LATENCY       (1ULL << 2)
@@ -133,23 +146,18 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
 #define DFHV1_PARAM_ID_MSI_X    1ULL
 #define DFHV1_PARAM_EOP         (1ULL << 32)
 #define DFHV1_PARAM_NEXT_SHIFT  35
+/* Fields of a relative CSR_ADDR and of CSR_SIZE_GRP */
+#define DFHV1_CSR_REL(addr)     ((addr) >> 1)
+#define DFHV1_SIZE(grp)         ((grp) >> 32)
+#define DFHV1_GROUP(grp)        (((grp) >> DFHV1_GROUP_SHIFT) & 0x7fff)
+#define DFHV1_INSTANCE(grp)     ((grp) & 0xffff)
 
 /*
- * Registers of the doorbell feature (FME 0x23, a test id, DFHv1),
- * relative to its CSR block, which starts at its DFH: its DFHv1 header is
- * in the block's first qwords.
+ * The doorbell feature (FME 0x23, a test id, DFHv1): its registers
+ * DFL_F23_* are relative to its DFH, and its CSR block starts at the
+ * DFH, so its DFHv1 header is in the block's first qwords.
  */
-#define DB_SCRATCH              0x40
-#define DB_DOORBELL             0x48
-#define DB_DOORBELL_COUNT       0x50
-#define DB_IRQ_STATUS           0x58
-#define DFL_NDOORBELL           1       /* features with a doorbell */
-
-
-/* CSR blocks relative to their DFH (DFHv1 CSR_ADDR = value << 1) */
-#define F23_CSR                 0
-#define P14_CSR                 0x802   /* BAR0 0x41802, 2-byte aligned */
-#define P14_CSR_SIZE            0x20
+#define NDOORBELL               1       /* features with a doorbell */
 
 /*
  * FME 0x24, the OFS VUART: ofs-fim-common src/fpga_family/agilex/uart/
@@ -160,23 +168,13 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
  * byte Avalon slave, 32-bit data, registers 4 bytes apart); below, the
  * DFH/CSR block, with a R/W scratchpad at +0xf0.
  */
-#define VUART_OFST              0x7900  /* the DFH: after 0x32 */
-#define VUART_CSR               0x200   /* CSR_ADDR, relative (default) */
 #define VUART_CSR_MIN           0x100   /* vuart-csr: above the scratchpad */
 #define VUART_CSR_MAX           0x400   /* vuart-csr: the IP's slave ends
                                          * before BAR0 0x8000 */
-#define VUART_CSR_SIZE          0x10    /* declared; the registers span 0x20 */
 #define VUART_SPAN              0x200   /* the UART IP's slave */
-#define VUART_SCRATCHPAD        0xf0
-#define VUART_NEXT              0x10000
-#define VUART_VECTOR            5       /* MSI-X parameter: start 5, one */
-#define VUART_CLK_FRQ           50000000ULL     /* clk_50m */
-#define VUART_FIFO_LEN          128ULL
 #define VUART_REG_WIDTH         4ULL
 #define VUART_REG_SHIFT         2
 #define VUART_NREGS             8       /* RBR/THR .. SCR */
-#define VUART_GUID_L            0xe1df0d4ace8e486cULL
-#define VUART_GUID_H            0x9e6641a6ca26cc04ULL   /* 9e6641a6-ca26-cc04-e1df-0d4ace8e486c */
 #define DFHV1_PARAM_ID_CLK_FRQ  2ULL
 #define DFHV1_PARAM_ID_FIFO_LEN 3ULL
 #define DFHV1_PARAM_ID_REG_LAYOUT 4ULL
@@ -192,88 +190,35 @@ OBJECT_DECLARE_SIMPLE_TYPE(DflCardState, DFL_CARD)
  * 0x800.  Values as HSSI_SS_CSR.xls gives them; qemu/REGISTERS.md lists
  * what the model assumes where the sources are silent.
  */
-#define HSSI_OFST               0x2000
-#define HSSI_SIZE               0x1000
-#define HSSI_DFH                DFH(DFH_TYPE_PRIVATE, 0, 0, HSSI_SIZE, 2, 0x15)
-#define HSSI_GUID_L             0x99a078ad18418b9dULL
-#define HSSI_GUID_H             0x4118a7cbd9db4a9bULL
-#define HSSI_CSR_ADDR_V         0xc0ULL /* CSR_Addr_Lo[31:1] = 0x60 */
-#define HSSI_CSR_SIZE_GRP_V     0x0000004400010000ULL
-#define HSSI_VERSION            0x060   /* 32-bit registers from here */
-#define HSSI_VERSION_V          0x00010000      /* 1.0 */
-#define HSSI_FEATURE            0x064
-#define HSSI_FEATURE_V          0x00003fd1      /* AXI4, 8 ports, all enabled */
-#define HSSI_PORT_ATTR          0x068   /* 8 ports, 4 bytes apart */
-#define HSSI_PORT_ATTR_V        0x00240415      /* 25GbE, MAC+PCS, RS-FEC */
-#define HSSI_NPORTS             8
-#define HSSI_CMD_STATUS         0x0a8
 #define HSSI_CMD_READ           (1U << 0)       /* self-clearing */
 #define HSSI_CMD_WRITE          (1U << 1)       /* self-clearing */
 #define HSSI_CMD_ACK            (1U << 2)       /* RW, cleared by the user */
 #define HSSI_CMD_BUSY           (1U << 3)       /* RO: out of reset, not ready */
 #define HSSI_CMD_ERROR          (1U << 4)       /* RO */
 #define HSSI_CMD_RW_MASK        0x67U           /* Read, Write, Ack, REG_OFFSET */
-#define HSSI_CTRL_ADDR          0x0ac
-#define HSSI_READ_DATA          0x0b0
-#define HSSI_WRITE_DATA         0x0b4
-#define HSSI_TSE_CTRL           0x100
-#define HSSI_TSE_CTRL_V         0x00000002
 #define HSSI_TSE_CTRL_RW        0x00000002      /* MagicSleep_N */
-#define HSSI_DBG_CTRL           0x108
-#define HSSI_DBG_CTRL_V         0x00018800
-#define HSSI_INDV_RST           0x800   /* 64-bit wrapper registers */
-#define HSSI_INDV_RST_ACK       0x808
-#define HSSI_INDV_RST_ACK_V     0x00000000ffffffffULL
-#define HSSI_COLD_RST           0x810
 #define HSSI_COLD_RST_REQ       (1ULL << 0)
 #define HSSI_COLD_RST_ACK       (1ULL << 1)
 /*
  * The ColdReset handshake in virtual time (assumptions, REGISTERS.md):
- * ColdResetAck rises HSSI_ACK_NS after ColdReset is set, and the
- * subsystem is reset then; it falls HSSI_ACK_NS after ColdReset is
- * cleared, and Busy stays set HSSI_BUSY_NS after the clear. A ColdReset
- * cleared before its ack resets nothing. Power-on is a ColdReset that is
- * released at once: ack and Busy read 1 (the xls defaults) until the
- * subsystem is out of reset.
+ * ColdResetAck rises DFL_HSSI_ACK_NS after ColdReset is set, and the
+ * subsystem is reset then; it falls DFL_HSSI_ACK_NS after ColdReset is
+ * cleared, and Busy stays set DFL_HSSI_BUSY_NS after the clear. A
+ * ColdReset cleared before its ack resets nothing. Power-on is a
+ * ColdReset that is released at once: ack and Busy read 1 (the xls
+ * defaults) until the subsystem is out of reset.
  */
-#define HSSI_ACK_NS             (50 * SCALE_US)
-#define HSSI_BUSY_NS            (200 * SCALE_US)
-#define HSSI_STATUS             0x818
-#define HSSI_SCRATCHPAD         0x820
-#define HSSI_PTP_STATUS         0x828
-/* SAL commands, CTRL_ADDR[7:0] (HSSI_SS_CSR.xls, OPAE hssicommon.py) */
-#define HSSI_SAL_NOP            0x00
-#define HSSI_SAL_GET_PROFILE    0x01
-#define HSSI_SAL_SET_PROFILE    0x02
-#define HSSI_SAL_READ_MAC_STAT  0x03
-#define HSSI_SAL_GET_MTU        0x04
-#define HSSI_SAL_SET_CSR        0x05
-#define HSSI_SAL_GET_CSR        0x06
-#define HSSI_SAL_LOOPBACK_ON    0x07
-#define HSSI_SAL_LOOPBACK_OFF   0x08
-#define HSSI_SAL_RESET_MAC_STAT 0x09
-#define HSSI_SAL_FW_VERSION     0xff
-#define HSSI_MTU                9600    /* assumption, not published */
-#define HSSI_FW_VERSION         0x00010000      /* assumption */
 #define HSSI_NCSR               16      /* SAL CSR storage entries */
 
-/* csr-outside-bars=on: 0x23's CSR_ADDR, absolute (bit 0), outside the BARs */
-#define OUTSIDE_CSR_ADDR        0xfee00000ULL
-
-/* Layout of BAR0 */
-#define PORT_OFST               0x40000
-#define AFU_OFST                0x50000     /* PORT_OFST + NEXT_AFU */
-#define AFU_SIZE                (64 * KiB)  /* PORT_CAP_MMIO_SIZE, in KiB */
-
 enum DflKind {
-    DFL_FME_HDR,
-    DFL_PORT_HDR,
-    DFL_AFU,
-    DFL_PRIVATE,        /* private feature: DFH + scratch registers */
-    DFL_DOORBELL,       /* DFHv1 private feature with doorbell/MSI-X */
+    KIND_FME_HDR,
+    KIND_PORT_HDR,
+    KIND_AFU,
+    KIND_PRIVATE,       /* private feature: DFH + scratch registers */
+    KIND_DOORBELL,      /* DFHv1 private feature with doorbell/MSI-X */
 };
 
-#define DFL_NSCRATCH 5
+#define NSCRATCH     5
 #define NO_SCRATCH   0
 
 /* The DFHv1 header of a feature (see create_feature_instance() in dfl.c) */
@@ -290,7 +235,7 @@ typedef struct DflDfhV1 {
     /* other parameters: qwords from +0x28, used instead of MSI-X's */
     const uint64_t *params;
     uint32_t nparams;       /* qwords */
-    /* DFL_DOORBELL: a doorbell value k < db_num rings db_vector + k */
+    /* KIND_DOORBELL: a doorbell value k < db_num rings db_vector + k */
     unsigned db;            /* index of doorbell_count[], irq_status[] */
     uint32_t db_vector;
     uint32_t db_num;
@@ -302,7 +247,7 @@ typedef struct DflFeature {
     uint64_t dfh;
     enum DflKind kind;
     /* scratch register offsets relative to the DFH; 0 = none */
-    uint32_t scratch[DFL_NSCRATCH];
+    uint32_t scratch[NSCRATCH];
     const DflDfhV1 *v1; /* DFHv1 header, NULL for DFHv0 */
 } DflFeature;
 
@@ -311,128 +256,116 @@ typedef struct DflFeature {
  * -25g.c; OPAE fpgadiag eth_group): INFO, and CTRL/STAT for indirect
  * access to the group's components. Assumptions in REGISTERS.md.
  */
-#define ETH_OFST                0x1000
-#define ETH_INFO                0x08
-#define ETH_INFO_V              0x01190400ULL   /* line side, 25G, 4 links, group 0 */
-#define ETH_NLINKS              4
-#define ETH_CTRL                0x10
 #define ETH_CTRL_CMD_SHIFT      62
 #define ETH_CMD_RD              1
 #define ETH_CMD_WR              2
 #define ETH_CTRL_DEV_SHIFT      49              /* DEV_SELECT[53:49] */
 #define ETH_CTRL_FEAT           (1ULL << 48)    /* FEAT_SELECT */
 #define ETH_CTRL_ADDR_SHIFT     32              /* ADDR[47:32] */
-#define ETH_STAT                0x18
 #define ETH_STAT_RW_VAL         (1ULL << 32)
 /* 25G MAC registers (device 2i + 3) the model gives a meaning to */
-#define ETH_MAC_PHY_CONFIG      0x310
 #define ETH_MAC_RESET_MASK      0x7             /* PHY_CONFIG[2:0] */
-#define ETH_MAC_PMA_SLOOP       0x313
-#define ETH_MAC_MAX_TX_SIZE     0x407
-#define ETH_MAC_MAX_RX_SIZE     0x506
-#define ETH_MAX_FRAME_V         1518            /* assumption */
 #define ETH_NREGS               32              /* other registers written */
 
-/* GUIDs, read as GUID_H:GUID_L */
-#define FME_GUID_L      0xe346524ae92aafbfULL  /* f9e17764-38f0-82fe- */
-#define FME_GUID_H      0xf9e1776438f082feULL  /* e346-524ae92aafbf  */
-#define PORT_GUID_L     0x9642b06c6b355b87ULL  /* 3ab49893-138d-42eb- */
-#define PORT_GUID_H     0x3ab49893138d42ebULL  /* 9642-b06c6b355b87  */
-#define AFU_GUID_L      0x800000dfca4d0001ULL  /* made up */
-#define AFU_GUID_H      0xd1f1c0de00004000ULL
-#define F23_GUID_L      0x800000dfca4d0023ULL  /* made up */
-#define F23_GUID_H      0xd1f1c0de00004023ULL
-#define P14_GUID_L      0x800000dfca4d0014ULL  /* made up */
-#define P14_GUID_H      0xd1f1c0de00014014ULL
-
-/* FME 0x23: CSR block = its page, MSI-X vectors 0 and 1; k < 4 rings k */
+/*
+ * FME 0x23: CSR block = its page, its MSI-X parameter names vectors 0 and
+ * 1; a doorbell value k < 4 rings vector k
+ */
 static const DflDfhV1 f23_v1 = {
-    .guid_l = F23_GUID_L, .guid_h = F23_GUID_H,
-    .csr = F23_CSR, .csr_size = 0x1000, .group = 0, .instance = 0,
-    .msix_start = 0, .msix_num = 2,
+    .guid_l = DFL_F23_GUID_L, .guid_h = DFL_F23_GUID_H,
+    .csr = DFHV1_CSR_REL(DFL_F23_CSR_ADDR),
+    .csr_size = DFHV1_SIZE(DFL_F23_CSR_SIZE_GRP),
+    .group = DFHV1_GROUP(DFL_F23_CSR_SIZE_GRP),
+    .instance = DFHV1_INSTANCE(DFL_F23_CSR_SIZE_GRP),
+    .msix_start = DFL_F23_MSIX_START, .msix_num = DFL_F23_MSIX_NUM,
     .db = 0, .db_vector = 0, .db_num = 4,    /* vectors 0-3 */
 };
 
 /* PORT 0x14: 0x20-byte CSR block at a 2-byte aligned address, no irqs */
 static const DflDfhV1 p14_v1 = {
-    .guid_l = P14_GUID_L, .guid_h = P14_GUID_H,
-    .csr = P14_CSR, .csr_size = P14_CSR_SIZE, .group = 3, .instance = 1,
+    .guid_l = DFL_P14_GUID_L, .guid_h = DFL_P14_GUID_H,
+    .csr = DFL_P14_CSR_OFST - DFL_P14_OFST, .csr_size = DFL_P14_CSR_SIZE,
+    .group = DFHV1_GROUP(DFL_P14_CSR_SIZE_GRP),
+    .instance = DFHV1_INSTANCE(DFL_P14_CSR_SIZE_GRP),
 };
+/* its scratch storage, relative to the DFH */
+#define P14_STORE               (DFL_P14_STORE_OFST - DFL_P14_OFST)
 
 /* FME 0x24, VUART: vuart_csr.sv's DFHv1 parameters, in order */
 static const uint64_t vuart_params[] = {
     DFHV1_PARAM(DFHV1_PARAM_ID_MSI_X, 0),
-    (1ULL << 32) | VUART_VECTOR,                /* one vector, start 5 */
+    ((uint64_t)DFL_F24_MSIX_NUM << 32) | DFL_F24_MSIX_START,
     DFHV1_PARAM(DFHV1_PARAM_ID_CLK_FRQ, 0),
-    VUART_CLK_FRQ,
+    DFL_F24_CLK,
     DFHV1_PARAM(DFHV1_PARAM_ID_FIFO_LEN, 0),
-    VUART_FIFO_LEN,
+    DFL_F24_FIFO_LEN,
     DFHV1_PARAM(DFHV1_PARAM_ID_REG_LAYOUT, 1),
     (VUART_REG_WIDTH << 32) | VUART_REG_SHIFT,
 };
 
 static const DflDfhV1 vuart_v1 = {
-    .guid_l = VUART_GUID_L, .guid_h = VUART_GUID_H,
-    .csr = VUART_CSR, .csr_size = VUART_CSR_SIZE, .group = 0, .instance = 0,
-    .msix_start = VUART_VECTOR, .msix_num = 1,
+    .guid_l = DFL_F24_GUID_L, .guid_h = DFL_F24_GUID_H,
+    .csr = DFL_F24_CSR_DEFAULT, .csr_size = DFL_F24_CSR_SIZE,
+    .group = 0, .instance = 0,
+    .msix_start = DFL_F24_MSIX_START, .msix_num = DFL_F24_MSIX_NUM,
     .params = vuart_params, .nparams = ARRAY_SIZE(vuart_params),
 };
 
 /*
- * The Device Feature List.  Keep in sync with qemu/REGISTERS.md and
- * qemu/dfl-card-map.sh.  The FME list ends (EOL) before the port list,
- * which dfl-pci reaches through FME_HDR_PORT_OFST(0).  The AFU is only
- * reachable through the port's NEXT_AFU, never through a DFH next offset.
+ * The Device Feature List: the DFHs and their offsets are the map's
+ * (DFL_FEATURES gives the private features'), each region is the DFH's
+ * next offset unless said otherwise.  The FME list ends (EOL) before the
+ * port list, which dfl-pci reaches through FME_HDR_PORT_OFST(0).  The
+ * AFU is only reachable through the port's NEXT_AFU, never through a DFH
+ * next offset.
  */
 static const DflFeature dfl_features[] = {
     /* FME list */
-    { 0x00000, 0x1000, DFH(DFH_TYPE_FIU, 0, 0, 0x1000, 0, 0),
-      DFL_FME_HDR, { NO_SCRATCH } },
+    { DFL_FME_HDR_OFST, DFH_NEXT(DFL_FME_HDR_DFH), DFL_FME_HDR_DFH,
+      KIND_FME_HDR, { NO_SCRATCH } },
     /* the N3000 Ethernet group: INFO, CTRL, STAT are dfl_card_eth_read()'s */
-    { ETH_OFST, 0x1000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x1000, 0, 0x10),
-      DFL_PRIVATE, { NO_SCRATCH } },
+    { DFL_F10_OFST, DFH_NEXT(DFL_FEATURE_FME_0x10_DFH),
+      DFL_FEATURE_FME_0x10_DFH, KIND_PRIVATE, { NO_SCRATCH } },
     /* the OFS HSSI subsystem: its page is dfl_card_hssi_read()'s */
-    { HSSI_OFST, HSSI_SIZE, HSSI_DFH, DFL_PRIVATE, { NO_SCRATCH } },
-    { 0x03000, 0x1000, DFH(DFH_TYPE_PRIVATE, 1, 0, 0x1000, 0, 0x23),
-      DFL_DOORBELL, { F23_CSR + DB_SCRATCH }, &f23_v1 },
+    { DFL_F15_OFST, DFL_HSSI_SIZE, DFL_FEATURE_FME_0x15_DFH,
+      KIND_PRIVATE, { NO_SCRATCH } },
+    { DFL_F23_OFST, DFH_NEXT(DFL_FEATURE_FME_0x23_DFH),
+      DFL_FEATURE_FME_0x23_DFH, KIND_DOORBELL, { DFL_F23_SCRATCH }, &f23_v1 },
     /* three pages, scratch on the first and in the last qword */
-    { 0x04000, 0x3000, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x3000, 0, 0x31),
-      DFL_PRIVATE, { 0x8, 0x2ff8 } },
+    { DFL_FEATURE_FME_0x31_DFH_OFST, DFH_NEXT(DFL_FEATURE_FME_0x31_DFH),
+      DFL_FEATURE_FME_0x31_DFH, KIND_PRIVATE, { 0x8, 0x2ff8 } },
     /* half a page, page-aligned start */
-    { 0x07000, 0x0800, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x800, 0, 0x30),
-      DFL_PRIVATE, { 0x8, 0x7f8 } },
+    { DFL_FEATURE_FME_0x30_DFH_OFST, DFH_NEXT(DFL_FEATURE_FME_0x30_DFH),
+      DFL_FEATURE_FME_0x30_DFH, KIND_PRIVATE, { 0x8, 0x7f8 } },
     /* 0x100 bytes at a non page-aligned start, sharing 0x30's page */
-    { 0x07800, 0x0100, DFH(DFH_TYPE_PRIVATE, 0, 0, 0x100, 0, 0x32),
-      DFL_PRIVATE, { 0x8, 0xf8 } },
+    { DFL_FEATURE_FME_0x32_DFH_OFST, DFH_NEXT(DFL_FEATURE_FME_0x32_DFH),
+      DFL_FEATURE_FME_0x32_DFH, KIND_PRIVATE, { 0x8, 0xf8 } },
     /*
-     * The VUART; its region here is the DFH/CSR block below the 16550
-     * (dfl_card_vuart_window() takes the 16550's 0x200 bytes first)
+     * The VUART (EOL, next 0x10000); its region here is the DFH/CSR block
+     * below the 16550 (dfl_card_vuart_window() takes the 16550's 0x200
+     * bytes first)
      */
-    { VUART_OFST, VUART_CSR, DFH(DFH_TYPE_PRIVATE, 1, DFH_EOL, VUART_NEXT, 0,
-                                 0x24),
-      DFL_PRIVATE, { VUART_SCRATCHPAD }, &vuart_v1 },
+    { DFL_F24_OFST, DFL_F24_CSR_DEFAULT, DFL_FEATURE_FME_0x24_DFH,
+      KIND_PRIVATE, { DFL_F24_SCRATCHPAD }, &vuart_v1 },
     /* Port list */
-    { PORT_OFST, 0x1000, DFH(DFH_TYPE_FIU, 0, 0, 0x1000, 0, 1),
-      DFL_PORT_HDR, { NO_SCRATCH } },
+    { DFL_PORT_HDR_OFST, DFH_NEXT(DFL_PORT_HDR_DFH), DFL_PORT_HDR_DFH,
+      KIND_PORT_HDR, { NO_SCRATCH } },
     /*
      * DFHv1, CSR block 0x41802-0x41821; the five qwords that cover it
      * are byte-granular scratch storage
      */
-    { 0x41000, 0x1000, DFH(DFH_TYPE_PRIVATE, 1, DFH_EOL, 0x1000, 0, 0x14),
-      DFL_PRIVATE, { 0x800, 0x808, 0x810, 0x818, 0x820 }, &p14_v1 },
+    { DFL_P14_OFST, DFH_NEXT(DFL_FEATURE_PORT_0x14_DFH),
+      DFL_FEATURE_PORT_0x14_DFH, KIND_PRIVATE,
+      { P14_STORE, P14_STORE + 0x8, P14_STORE + 0x10, P14_STORE + 0x18,
+        P14_STORE + 0x20 }, &p14_v1 },
     /* AFU, sized by PORT_HDR_CAP */
-    { AFU_OFST, AFU_SIZE, DFH(DFH_TYPE_AFU, 0, DFH_EOL, 0, 0, 0),
-      DFL_AFU, { 0x40 } },
+    { DFL_AFU_OFST, DFL_AFU_SIZE, DFL_AFU_DFH, KIND_AFU, { DFL_AFU_SCRATCH } },
 };
 
-#define DFL_NFEATURES ARRAY_SIZE(dfl_features)
+#define NFEATURES ARRAY_SIZE(dfl_features)
 
-#define FME_CAP_VALUE   ((1ULL << 12) |        /* PCIE0 link */          \
-                         (1ULL << 17) |        /* one port */            \
-                         (38ULL << 24))        /* address width */
-#define PORT_CAP_VALUE  ((uint64_t)(AFU_SIZE / KiB) << 8) /* port 0, no irqs */
-#define BITSTREAM_ID    0x0000000100020003ULL
-#define BITSTREAM_MD    0x0000000020250101ULL
+/* PORT_HDR_CAP: port 0, MMIO size in KiB, no irqs */
+#define PORT_CAP_VALUE  ((uint64_t)(DFL_AFU_SIZE / KiB) << 8)
 
 struct DflCardState {
     PCIDevice parent_obj;
@@ -446,20 +379,20 @@ struct DflCardState {
     bool csr_outside_bars;      /* property csr-outside-bars */
     uint32_t vuart_csr;         /* property vuart-csr */
 
-    uint64_t scratch[DFL_NFEATURES][DFL_NSCRATCH];
+    uint64_t scratch[NFEATURES][NSCRATCH];
 
     /* FME 0x10, the Ethernet group: CTRL, STAT, its components' registers */
     uint64_t eth_ctrl;
     uint64_t eth_stat;
-    uint32_t eth_phy_config[ETH_NLINKS];
-    uint32_t eth_sloop[ETH_NLINKS];
+    uint32_t eth_phy_config[DFL_ETH_NLINKS];
+    uint32_t eth_sloop[DFL_ETH_NLINKS];
     uint32_t eth_key[ETH_NREGS];        /* feat << 24 | dev << 16 | addr */
     uint32_t eth_val[ETH_NREGS];
     uint32_t eth_nregs;
     uint64_t fme_port_acc;      /* FME_PORT_OFST_ACC_CTRL of port 0 */
     uint64_t port_ctrl;         /* SFTRST and LATENCY bits */
-    uint64_t doorbell_count[DFL_NDOORBELL];
-    uint64_t irq_status[DFL_NDOORBELL];
+    uint64_t doorbell_count[NDOORBELL];
+    uint64_t irq_status[NDOORBELL];
 
     /* FME 0x24: QEMU's 16550A; its interrupt line and the edges sent */
     SerialState vuart;
@@ -477,7 +410,7 @@ struct DflCardState {
     uint32_t hssi_write_data;
     uint32_t hssi_tse_ctrl;
     uint32_t hssi_dbg_ctrl;
-    uint32_t hssi_profile[HSSI_NPORTS];
+    uint32_t hssi_profile[DFL_HSSI_NPORTS];
     uint32_t hssi_loopback;             /* one bit per port */
     uint32_t hssi_csr_key[HSSI_NCSR];   /* SAL CSRs: port/channel/address */
     uint32_t hssi_csr_val[HSSI_NCSR];
@@ -501,19 +434,6 @@ struct DflCardState {
 };
 
 /* BAR4 registers */
-#define DBG_READS               0x00    /* READS_1, _2, _4, _8 */
-#define DBG_WRITES              0x20    /* WRITES_1, _2, _4, _8 */
-#define DBG_LAST_ADDR           0x40
-#define DBG_LAST_SIZE           0x48
-#define DBG_LAST_WRITE          0x50
-#define DBG_CTRL                0x58    /* any write resets the counters */
-#define DBG_VUART_EDGES         0x60    /* rising edges of the VUART's line */
-#define DBG_HSSI_COLD_RESETS    0x68    /* FME 0x15: ColdResets acked */
-#define DBG_HSSI_LOOPBACK       0x70    /* FME 0x15: SAL loopback, bit per port */
-#define DBG_HSSI_EARLY_RELEASES 0x78    /* FME 0x15: ColdReset cleared before ack */
-#define DBG_HSSI_BUSY_CMDS      0x80    /* FME 0x15: SAL commands while in reset/Busy */
-#define DBG_ETH_MAC_RESET       0x88    /* FME 0x10: MACs held in reset, bit per link */
-#define DBG_ETH_LOOPBACK        0x90    /* FME 0x10: PMA serial loopback, bit per link */
 
 /*
  * The feature that the 64-bit register at 8-byte aligned BAR0 offset @reg
@@ -525,7 +445,7 @@ static const DflFeature *dfl_card_find(hwaddr reg, unsigned *idx,
 {
     unsigned i;
 
-    for (i = 0; i < DFL_NFEATURES; i++) {
+    for (i = 0; i < NFEATURES; i++) {
         const DflFeature *f = &dfl_features[i];
         hwaddr csr = f->v1 ? f->offset + f->v1->csr : 0;
 
@@ -591,7 +511,7 @@ static int dfl_card_scratch(const DflFeature *f, hwaddr off)
 {
     int j;
 
-    for (j = 0; j < DFL_NSCRATCH; j++) {
+    for (j = 0; j < NSCRATCH; j++) {
         if (f->scratch[j] && f->scratch[j] == off) {
             return j;
         }
@@ -616,7 +536,7 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
         return f->dfh;
     }
     if (s->csr_outside_bars && f->v1 == &f23_v1 && off == DFHV1_CSR_ADDR) {
-        return OUTSIDE_CSR_ADDR | 1;    /* absolute */
+        return DFL_OUTSIDE_CSR | 1;    /* absolute */
     }
     if (f->v1 == &vuart_v1 && off == DFHV1_CSR_ADDR) {
         return (uint64_t)s->vuart_csr << 1;     /* property vuart-csr */
@@ -630,31 +550,31 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     }
 
     switch (f->kind) {
-    case DFL_FME_HDR:
+    case KIND_FME_HDR:
         switch (off) {
         case GUID_L:
-            return FME_GUID_L;
+            return DFL_FME_GUID_L;
         case GUID_H:
-            return FME_GUID_H;
+            return DFL_FME_GUID_H;
         case FME_HDR_CAP:
-            return FME_CAP_VALUE;
+            return DFL_FME_CAP;
         case FME_HDR_PORT_OFST0:
-            /* implemented, BAR 0, DFL at PORT_OFST */
-            return FME_PORT_OFST_IMP | s->fme_port_acc | PORT_OFST;
+            /* implemented, BAR 0, DFL at DFL_PORT_HDR_OFST */
+            return FME_PORT_OFST_IMP | s->fme_port_acc | DFL_PORT_HDR_OFST;
         case FME_HDR_BITSTREAM_ID:
-            return BITSTREAM_ID;
+            return DFL_FME_BITSTREAM_ID;
         case FME_HDR_BITSTREAM_MD:
-            return BITSTREAM_MD;
+            return DFL_FME_BITSTREAM_MD;
         }
         break;
-    case DFL_PORT_HDR:
+    case KIND_PORT_HDR:
         switch (off) {
         case GUID_L:
-            return PORT_GUID_L;
+            return DFL_PORT_GUID_L;
         case GUID_H:
-            return PORT_GUID_H;
+            return DFL_PORT_GUID_H;
         case NEXT_AFU:
-            return AFU_OFST - PORT_OFST;
+            return DFL_AFU_OFST - DFL_PORT_HDR_OFST;
         case PORT_HDR_CAP:
             return PORT_CAP_VALUE;
         case PORT_HDR_CTRL:
@@ -666,26 +586,26 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
             return 0;   /* normal power state, no events */
         }
         break;
-    case DFL_AFU:
+    case KIND_AFU:
         switch (off) {
         case GUID_L:
-            return AFU_GUID_L;
+            return DFL_AFU_GUID_L;
         case GUID_H:
-            return AFU_GUID_H;
+            return DFL_AFU_GUID_H;
         }
         break;
-    case DFL_DOORBELL:
-        /* CSR block relative; wraps to a huge offset before the block */
-        switch (off - f->v1->csr) {
-        case DB_DOORBELL:
+    case KIND_DOORBELL:
+        /* DFL_F23_* registers, relative to the DFH */
+        switch (off) {
+        case DFL_F23_DOORBELL:
             return 0;
-        case DB_DOORBELL_COUNT:
+        case DFL_F23_DOORBELL_COUNT:
             return s->doorbell_count[f->v1->db];
-        case DB_IRQ_STATUS:
+        case DFL_F23_IRQ_STATUS:
             return s->irq_status[f->v1->db];
         }
         break;
-    case DFL_PRIVATE:
+    case KIND_PRIVATE:
         break;
     }
     return 0;
@@ -741,23 +661,23 @@ static void dfl_card_reg_write(DflCardState *s, hwaddr reg, uint64_t val,
     }
 
     switch (f->kind) {
-    case DFL_FME_HDR:
+    case KIND_FME_HDR:
         if (off == FME_HDR_PORT_OFST0) {
             s->fme_port_acc = (s->fme_port_acc & ~mask) |
                               (val & mask & FME_PORT_OFST_ACC_CTRL);
         }
         break;
-    case DFL_PORT_HDR:
+    case KIND_PORT_HDR:
         if (off == PORT_HDR_CTRL) {
             uint64_t rw = mask & (PORT_CTRL_SFTRST | PORT_CTRL_LATENCY);
 
             s->port_ctrl = (s->port_ctrl & ~rw) | (val & rw);
         }
         break;
-    case DFL_DOORBELL:
-        if (off - f->v1->csr == DB_DOORBELL) {
+    case KIND_DOORBELL:
+        if (off == DFL_F23_DOORBELL) {
             dfl_card_doorbell(s, f, (val & mask) >> shift);
-        } else if (off - f->v1->csr == DB_IRQ_STATUS) {
+        } else if (off == DFL_F23_IRQ_STATUS) {
             s->irq_status[f->v1->db] &= ~(val & mask);
         }
         break;
@@ -799,14 +719,14 @@ static void dfl_card_count(DflCardState *s, hwaddr addr, unsigned size,
  */
 static bool dfl_card_vuart_window(DflCardState *s, hwaddr addr)
 {
-    return addr >= VUART_OFST + s->vuart_csr &&
-           addr < VUART_OFST + s->vuart_csr + VUART_SPAN;
+    return addr >= DFL_F24_OFST + s->vuart_csr &&
+           addr < DFL_F24_OFST + s->vuart_csr + VUART_SPAN;
 }
 
 /* 16550 register index of the lane that holds @addr, or -1 */
 static int dfl_card_vuart_reg(DflCardState *s, hwaddr addr)
 {
-    hwaddr reg = (addr - VUART_OFST - s->vuart_csr) >> VUART_REG_SHIFT;
+    hwaddr reg = (addr - DFL_F24_OFST - s->vuart_csr) >> VUART_REG_SHIFT;
 
     return reg < VUART_NREGS ? reg : -1;
 }
@@ -814,7 +734,7 @@ static int dfl_card_vuart_reg(DflCardState *s, hwaddr addr)
 /* Offset of @addr in its 32-bit lane of the 16550 */
 static unsigned dfl_card_vuart_lane_off(DflCardState *s, hwaddr addr)
 {
-    return (addr - VUART_OFST - s->vuart_csr) & 3;
+    return (addr - DFL_F24_OFST - s->vuart_csr) & 3;
 }
 
 static uint64_t dfl_card_vuart_read(DflCardState *s, hwaddr addr,
@@ -862,7 +782,7 @@ static void dfl_card_vuart_irq(void *opaque, int n, int level)
     if (level && !s->vuart_level) {
         s->dbg_vuart_edges++;
         if (msix_enabled(pdev)) {
-            msix_notify(pdev, VUART_VECTOR);
+            msix_notify(pdev, DFL_F24_MSIX_START);
         }
     }
     s->vuart_level = !!level;
@@ -876,7 +796,7 @@ static void dfl_card_vuart_irq(void *opaque, int n, int level)
  */
 static bool dfl_card_hssi_window(DflCardState *s, hwaddr addr)
 {
-    return addr >= HSSI_OFST && addr < HSSI_OFST + HSSI_SIZE;
+    return addr >= DFL_F15_OFST && addr < DFL_F15_OFST + DFL_HSSI_SIZE;
 }
 
 /* ColdReset: the subsystem's state as after power-on; not the wrapper's */
@@ -888,8 +808,8 @@ static void dfl_card_hssi_cold_reset(DflCardState *s)
     s->hssi_ctrl_addr = 0;
     s->hssi_read_data = 0;
     s->hssi_write_data = 0;
-    for (i = 0; i < HSSI_NPORTS; i++) {
-        s->hssi_profile[i] = HSSI_PORT_ATTR_V & 0x3f;
+    for (i = 0; i < DFL_HSSI_NPORTS; i++) {
+        s->hssi_profile[i] = DFL_HSSI_PORT_ATTR_V & 0x3f;
     }
     s->hssi_loopback = 0;
     s->hssi_ncsr = 0;
@@ -906,7 +826,7 @@ static void dfl_card_hssi_rst_update(DflCardState *s)
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 
     if ((s->hssi_cold_rst & HSSI_COLD_RST_REQ) && !s->hssi_rst_done &&
-        now - s->hssi_rst_set_ns >= HSSI_ACK_NS) {
+        now - s->hssi_rst_set_ns >= DFL_HSSI_ACK_NS) {
         dfl_card_hssi_cold_reset(s);
         s->hssi_rst_done = true;
         s->dbg_hssi_cold_resets++;
@@ -921,7 +841,7 @@ static bool dfl_card_hssi_rst_ack(DflCardState *s)
     if (s->hssi_cold_rst & HSSI_COLD_RST_REQ) {
         return s->hssi_rst_done;
     }
-    return now - s->hssi_rst_clear_ns < HSSI_ACK_NS;
+    return now - s->hssi_rst_clear_ns < DFL_HSSI_ACK_NS;
 }
 
 /* In reset or not ready yet: Busy, and SAL commands are refused */
@@ -931,7 +851,7 @@ static bool dfl_card_hssi_busy(DflCardState *s)
 
     dfl_card_hssi_rst_update(s);
     return (s->hssi_cold_rst & HSSI_COLD_RST_REQ) ||
-           now - s->hssi_rst_clear_ns < HSSI_BUSY_NS;
+           now - s->hssi_rst_clear_ns < DFL_HSSI_BUSY_NS;
 }
 
 /* The SAL CSR storage entry of @key, allocated if @alloc; -1 if none */
@@ -965,8 +885,8 @@ static void dfl_card_hssi_command(DflCardState *s)
     bool err = false;
     int i;
 
-    if (port >= HSSI_NPORTS && cmd != HSSI_SAL_NOP &&
-        cmd != HSSI_SAL_FW_VERSION) {
+    if (port >= DFL_HSSI_NPORTS && cmd != DFL_HSSI_SAL_NOP &&
+        cmd != DFL_HSSI_SAL_FW_VERSION) {
         cmd = ~0U;      /* an error below */
     }
     if (dfl_card_hssi_busy(s)) {
@@ -977,22 +897,22 @@ static void dfl_card_hssi_command(DflCardState *s)
         cmd = ~0U;      /* refused, as an error */
     }
     switch (cmd) {
-    case HSSI_SAL_NOP:
-    case HSSI_SAL_RESET_MAC_STAT:
+    case DFL_HSSI_SAL_NOP:
+    case DFL_HSSI_SAL_RESET_MAC_STAT:
         break;
-    case HSSI_SAL_GET_PROFILE:
+    case DFL_HSSI_SAL_GET_PROFILE:
         s->hssi_read_data = s->hssi_profile[port];
         break;
-    case HSSI_SAL_SET_PROFILE:
+    case DFL_HSSI_SAL_SET_PROFILE:
         s->hssi_profile[port] = s->hssi_write_data & 0x3f;
         break;
-    case HSSI_SAL_READ_MAC_STAT:
+    case DFL_HSSI_SAL_READ_MAC_STAT:
         s->hssi_read_data = 0;  /* no traffic in the model */
         break;
-    case HSSI_SAL_GET_MTU:
-        s->hssi_read_data = HSSI_MTU;
+    case DFL_HSSI_SAL_GET_MTU:
+        s->hssi_read_data = DFL_HSSI_MTU;
         break;
-    case HSSI_SAL_SET_CSR:
+    case DFL_HSSI_SAL_SET_CSR:
         i = dfl_card_hssi_csr(s, key, true);
         if (i < 0) {
             err = true;
@@ -1000,18 +920,18 @@ static void dfl_card_hssi_command(DflCardState *s)
             s->hssi_csr_val[i] = s->hssi_write_data;
         }
         break;
-    case HSSI_SAL_GET_CSR:
+    case DFL_HSSI_SAL_GET_CSR:
         i = dfl_card_hssi_csr(s, key, false);
         s->hssi_read_data = i < 0 ? 0 : s->hssi_csr_val[i];
         break;
-    case HSSI_SAL_LOOPBACK_ON:
+    case DFL_HSSI_SAL_LOOPBACK_ON:
         s->hssi_loopback |= 1U << port;
         break;
-    case HSSI_SAL_LOOPBACK_OFF:
+    case DFL_HSSI_SAL_LOOPBACK_OFF:
         s->hssi_loopback &= ~(1U << port);
         break;
-    case HSSI_SAL_FW_VERSION:
-        s->hssi_read_data = HSSI_FW_VERSION;
+    case DFL_HSSI_SAL_FW_VERSION:
+        s->hssi_read_data = DFL_HSSI_FW_VERSION;
         break;
     default:
         err = true;
@@ -1029,25 +949,26 @@ static void dfl_card_hssi_command(DflCardState *s)
 /* The 32-bit subsystem register at 4-byte aligned @off */
 static uint32_t dfl_card_hssi_reg32(DflCardState *s, hwaddr off)
 {
-    if (off >= HSSI_PORT_ATTR && off < HSSI_PORT_ATTR + 4 * HSSI_NPORTS) {
-        return HSSI_PORT_ATTR_V;
+    if (off >= DFL_HSSI_PORT_ATTR &&
+        off < DFL_HSSI_PORT_ATTR + 4 * DFL_HSSI_NPORTS) {
+        return DFL_HSSI_PORT_ATTR_V;
     }
     switch (off) {
-    case HSSI_VERSION:
-        return HSSI_VERSION_V;
-    case HSSI_FEATURE:
-        return HSSI_FEATURE_V;
-    case HSSI_CMD_STATUS:
+    case DFL_HSSI_VERSION:
+        return DFL_HSSI_VERSION_V;
+    case DFL_HSSI_FEATURE:
+        return DFL_HSSI_FEATURE_V;
+    case DFL_HSSI_CMD_STATUS:
         return s->hssi_cmd_status | (dfl_card_hssi_busy(s) ? HSSI_CMD_BUSY : 0);
-    case HSSI_CTRL_ADDR:
+    case DFL_HSSI_CTRL_ADDR:
         return s->hssi_ctrl_addr;
-    case HSSI_READ_DATA:
+    case DFL_HSSI_READ_DATA:
         return s->hssi_read_data;
-    case HSSI_WRITE_DATA:
+    case DFL_HSSI_WRITE_DATA:
         return s->hssi_write_data;
-    case HSSI_TSE_CTRL:
+    case DFL_HSSI_TSE_CTRL:
         return s->hssi_tse_ctrl;
-    case HSSI_DBG_CTRL:
+    case DFL_HSSI_DBG_CTRL:
         return s->hssi_dbg_ctrl;
     }
     return 0;   /* latencies, port status (no link): 0; gaps: 0 */
@@ -1058,29 +979,29 @@ static uint64_t dfl_card_hssi_qword(DflCardState *s, hwaddr off)
 {
     switch (off) {
     case 0:
-        return HSSI_DFH;
+        return DFL_HSSI_DFH;
     case GUID_L:
-        return HSSI_GUID_L;
+        return DFL_HSSI_GUID_L;
     case GUID_H:
-        return HSSI_GUID_H;
+        return DFL_HSSI_GUID_H;
     case DFHV1_CSR_ADDR:
-        return HSSI_CSR_ADDR_V;
+        return DFL_HSSI_CSR_ADDR;
     case DFHV1_CSR_SIZE_GRP:
-        return HSSI_CSR_SIZE_GRP_V;
-    case HSSI_INDV_RST:
+        return DFL_HSSI_CSR_SIZE_GRP;
+    case DFL_HSSI_INDV_RST:
         return s->hssi_indv_rst;
-    case HSSI_INDV_RST_ACK:
-        return HSSI_INDV_RST_ACK_V;
-    case HSSI_COLD_RST:
+    case DFL_HSSI_INDV_RST_ACK:
+        return DFL_HSSI_INDV_RST_ACK_V;
+    case DFL_HSSI_COLD_RST:
         return s->hssi_cold_rst |
                (dfl_card_hssi_rst_ack(s) ? HSSI_COLD_RST_ACK : 0);
-    case HSSI_SCRATCHPAD:
+    case DFL_HSSI_SCRATCHPAD:
         return s->hssi_scratchpad;
-    case HSSI_STATUS:
-    case HSSI_PTP_STATUS:
+    case DFL_HSSI_STATUS:
+    case DFL_HSSI_PTP_STATUS:
         return 0;       /* no transceivers in the model */
     }
-    if (off < HSSI_INDV_RST) {
+    if (off < DFL_HSSI_INDV_RST) {
         return dfl_card_hssi_reg32(s, off) |
                ((uint64_t)dfl_card_hssi_reg32(s, off + 4) << 32);
     }
@@ -1091,7 +1012,7 @@ static uint64_t dfl_card_hssi_read(DflCardState *s, hwaddr addr,
                                    unsigned size)
 {
     unsigned shift = (addr & 7) * 8;
-    uint64_t v = dfl_card_hssi_qword(s, (addr - HSSI_OFST) & ~7ULL) >> shift;
+    uint64_t v = dfl_card_hssi_qword(s, (addr - DFL_F15_OFST) & ~7ULL) >> shift;
 
     return size == 8 ? v : v & ((1ULL << (size * 8)) - 1);
 }
@@ -1107,24 +1028,24 @@ static void dfl_card_hssi_write32(DflCardState *s, hwaddr off, uint32_t val,
                                   uint32_t mask32)
 {
     switch (off) {
-    case HSSI_CMD_STATUS:
+    case DFL_HSSI_CMD_STATUS:
         dfl_card_hssi_merge32(&s->hssi_cmd_status, val,
                               mask32 & HSSI_CMD_RW_MASK);
         if (s->hssi_cmd_status & (HSSI_CMD_READ | HSSI_CMD_WRITE)) {
             dfl_card_hssi_command(s);
         }
         break;
-    case HSSI_CTRL_ADDR:
+    case DFL_HSSI_CTRL_ADDR:
         dfl_card_hssi_merge32(&s->hssi_ctrl_addr, val, mask32);
         break;
-    case HSSI_WRITE_DATA:
+    case DFL_HSSI_WRITE_DATA:
         dfl_card_hssi_merge32(&s->hssi_write_data, val, mask32);
         break;
-    case HSSI_TSE_CTRL:
+    case DFL_HSSI_TSE_CTRL:
         dfl_card_hssi_merge32(&s->hssi_tse_ctrl, val,
                               mask32 & HSSI_TSE_CTRL_RW);
         break;
-    case HSSI_DBG_CTRL:
+    case DFL_HSSI_DBG_CTRL:
         dfl_card_hssi_merge32(&s->hssi_dbg_ctrl, val, mask32);
         break;
     }
@@ -1155,25 +1076,25 @@ static void dfl_card_hssi_cold_rst_write(DflCardState *s, uint64_t req)
 static void dfl_card_hssi_write(DflCardState *s, hwaddr addr, uint64_t val,
                                 unsigned size)
 {
-    hwaddr off = (addr - HSSI_OFST) & ~7ULL;
+    hwaddr off = (addr - DFL_F15_OFST) & ~7ULL;
     unsigned shift = (addr & 7) * 8;
     uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
 
     val <<= shift;
     switch (off) {
-    case HSSI_INDV_RST:
+    case DFL_HSSI_INDV_RST:
         s->hssi_indv_rst = (s->hssi_indv_rst & ~mask) | (val & mask);
         return;
-    case HSSI_SCRATCHPAD:
+    case DFL_HSSI_SCRATCHPAD:
         s->hssi_scratchpad = (s->hssi_scratchpad & ~mask) | (val & mask);
         return;
-    case HSSI_COLD_RST:
+    case DFL_HSSI_COLD_RST:
         if (mask & HSSI_COLD_RST_REQ) {
             dfl_card_hssi_cold_rst_write(s, val & HSSI_COLD_RST_REQ);
         }
         return;
     }
-    if (off < HSSI_INDV_RST) {
+    if (off < DFL_HSSI_INDV_RST) {
         /* the high half first: CTRL_ADDR before CMD_STATUS in one write */
         if (mask >> 32) {
             dfl_card_hssi_write32(s, off + 4, val >> 32, mask >> 32);
@@ -1187,8 +1108,8 @@ static void dfl_card_hssi_write(DflCardState *s, hwaddr addr, uint64_t val,
 static void dfl_card_hssi_reset(DflCardState *s)
 {
     dfl_card_hssi_cold_reset(s);
-    s->hssi_tse_ctrl = HSSI_TSE_CTRL_V;
-    s->hssi_dbg_ctrl = HSSI_DBG_CTRL_V;
+    s->hssi_tse_ctrl = DFL_HSSI_TSE_CTRL_V;
+    s->hssi_dbg_ctrl = DFL_HSSI_DBG_CTRL_V;
     s->hssi_indv_rst = 0;
     s->hssi_cold_rst = 0;
     s->hssi_scratchpad = 0;
@@ -1200,7 +1121,8 @@ static void dfl_card_hssi_reset(DflCardState *s)
 
 static bool dfl_card_eth_window(hwaddr addr)
 {
-    return addr >= ETH_OFST + ETH_INFO && addr < ETH_OFST + ETH_STAT + 8;
+    return addr >= DFL_F10_OFST + DFL_ETH_INFO &&
+           addr < DFL_F10_OFST + DFL_ETH_STAT + 8;
 }
 
 /*
@@ -1213,7 +1135,7 @@ static bool dfl_card_eth_window(hwaddr addr)
 /* The link whose MAC is @dev (DEV_SELECT 2i + 3), or -1 */
 static int dfl_card_eth_mac_link(unsigned dev, bool feat)
 {
-    if (feat || dev < 3 || (dev - 3) % 2 || (dev - 3) / 2 >= ETH_NLINKS) {
+    if (feat || dev < 3 || (dev - 3) % 2 || (dev - 3) / 2 >= DFL_ETH_NLINKS) {
         return -1;
     }
     return (dev - 3) / 2;
@@ -1223,8 +1145,8 @@ static int dfl_card_eth_mac_link(unsigned dev, bool feat)
 static uint32_t dfl_card_eth_default(unsigned dev, bool feat, unsigned addr)
 {
     if (dfl_card_eth_mac_link(dev, feat) >= 0 &&
-        (addr == ETH_MAC_MAX_TX_SIZE || addr == ETH_MAC_MAX_RX_SIZE)) {
-        return ETH_MAX_FRAME_V;
+        (addr == DFL_ETH_MAC_MAX_TX_SIZE || addr == DFL_ETH_MAC_MAX_RX_SIZE)) {
+        return DFL_ETH_MAC_MAX_SIZE_V;
     }
     return 0;
 }
@@ -1237,10 +1159,10 @@ static uint32_t *dfl_card_eth_reg(DflCardState *s, unsigned dev, bool feat,
     unsigned i;
 
     if (link >= 0) {
-        if (addr == ETH_MAC_PHY_CONFIG) {
+        if (addr == DFL_ETH_MAC_PHY_CONFIG) {
             return &s->eth_phy_config[link];
         }
-        if (addr == ETH_MAC_PMA_SLOOP) {
+        if (addr == DFL_ETH_MAC_PMA_SLOOP) {
             return &s->eth_sloop[link];
         }
     }
@@ -1289,14 +1211,14 @@ static uint64_t dfl_card_eth_read(DflCardState *s, hwaddr addr, unsigned size)
     unsigned shift = (addr & 7) * 8;
     uint64_t v = 0;
 
-    switch ((addr - ETH_OFST) & ~7ULL) {
-    case ETH_INFO:
-        v = ETH_INFO_V;
+    switch ((addr - DFL_F10_OFST) & ~7ULL) {
+    case DFL_ETH_INFO:
+        v = DFL_ETH_INFO_V;
         break;
-    case ETH_CTRL:
+    case DFL_ETH_CTRL:
         v = s->eth_ctrl;
         break;
-    case ETH_STAT:
+    case DFL_ETH_STAT:
         v = s->eth_stat;
         break;
     }
@@ -1314,7 +1236,7 @@ static void dfl_card_eth_write(DflCardState *s, hwaddr addr, uint64_t val,
     unsigned shift = (addr & 7) * 8;
     uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
 
-    if (((addr - ETH_OFST) & ~7ULL) != ETH_CTRL) {
+    if (((addr - DFL_F10_OFST) & ~7ULL) != DFL_ETH_CTRL) {
         return;         /* INFO and STAT are read-only */
     }
     s->eth_ctrl = (s->eth_ctrl & ~mask) | ((val << shift) & mask);
@@ -1410,37 +1332,38 @@ static void dfl_card_dbg_reset(DflCardState *s)
 /* BAR4: the 64-bit register at 8-byte aligned @reg */
 static uint64_t dfl_card_dbg_reg(DflCardState *s, hwaddr reg)
 {
-    if (reg < DBG_WRITES) {
-        return s->dbg_reads[(reg - DBG_READS) / 8];
+    /* (unsigned: an offset below the first counter wraps to a huge one) */
+    if (reg - DFL_DBG_READS_1 <= DFL_DBG_READS_8 - DFL_DBG_READS_1) {
+        return s->dbg_reads[(reg - DFL_DBG_READS_1) / 8];
     }
-    if (reg < DBG_LAST_ADDR) {
-        return s->dbg_writes[(reg - DBG_WRITES) / 8];
+    if (reg - DFL_DBG_WRITES_1 <= DFL_DBG_WRITES_8 - DFL_DBG_WRITES_1) {
+        return s->dbg_writes[(reg - DFL_DBG_WRITES_1) / 8];
     }
     switch (reg) {
-    case DBG_LAST_ADDR:
+    case DFL_DBG_LAST_ADDR:
         return s->dbg_last_addr;
-    case DBG_LAST_SIZE:
+    case DFL_DBG_LAST_SIZE:
         return s->dbg_last_size;
-    case DBG_LAST_WRITE:
+    case DFL_DBG_LAST_WRITE:
         return s->dbg_last_write;
-    case DBG_VUART_EDGES:
+    case DFL_DBG_VUART_EDGES:
         return s->dbg_vuart_edges;
-    case DBG_HSSI_COLD_RESETS:
+    case DFL_DBG_HSSI_COLD_RESETS:
         dfl_card_hssi_rst_update(s);
         return s->dbg_hssi_cold_resets;
-    case DBG_HSSI_LOOPBACK:
+    case DFL_DBG_HSSI_LOOPBACK:
         return s->hssi_loopback;
-    case DBG_HSSI_EARLY_RELEASES:
+    case DFL_DBG_HSSI_EARLY_RELEASES:
         return s->dbg_hssi_early_releases;
-    case DBG_HSSI_BUSY_CMDS:
+    case DFL_DBG_HSSI_BUSY_CMDS:
         return s->dbg_hssi_busy_cmds;
-    case DBG_ETH_MAC_RESET:
-    case DBG_ETH_LOOPBACK: {
+    case DFL_DBG_ETH_MAC_RESET:
+    case DFL_DBG_ETH_LOOPBACK: {
         uint64_t bits = 0;
         unsigned i;
 
-        for (i = 0; i < ETH_NLINKS; i++) {
-            if (reg == DBG_ETH_MAC_RESET ?
+        for (i = 0; i < DFL_ETH_NLINKS; i++) {
+            if (reg == DFL_DBG_ETH_MAC_RESET ?
                 (s->eth_phy_config[i] & ETH_MAC_RESET_MASK) == ETH_MAC_RESET_MASK :
                 (s->eth_sloop[i] & 1)) {
                 bits |= 1ULL << i;
@@ -1466,7 +1389,7 @@ static void dfl_card_dbg_write(void *opaque, hwaddr addr, uint64_t val,
 {
     DflCardState *s = opaque;
 
-    if ((addr & ~7ULL) == DBG_CTRL) {
+    if ((addr & ~7ULL) == DFL_DBG_CTRL) {
         dfl_card_dbg_reset(s);
     }
 }
@@ -1523,22 +1446,22 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
     }
 
     memory_region_init_io(&s->bar0, OBJECT(s), &dfl_card_mmio_ops, s,
-                          "dfl-card-dfl", DFL_CARD_BAR0_SIZE);
+                          "dfl-card-dfl", DFL_BAR0_SIZE);
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
 
     if (s->msix_in_bar0) {
         /* msix.c overlays the table and PBA on BAR0 as subregions */
-        ret = msix_init(pdev, DFL_CARD_MSIX_VECTORS,
-                        &s->bar0, 0, DFL_CARD_MSIX_IN_BAR0_TABLE,
-                        &s->bar0, 0, DFL_CARD_MSIX_IN_BAR0_PBA,
+        ret = msix_init(pdev, DFL_MSIX_VECTORS,
+                        &s->bar0, 0, DFL_MSIX_IN_BAR0_TABLE,
+                        &s->bar0, 0, DFL_MSIX_IN_BAR0_PBA,
                         0, errp);
     } else {
         memory_region_init(&s->msix_bar, OBJECT(s), "dfl-card-msix",
-                           DFL_CARD_MSIX_BAR_SIZE);
-        ret = msix_init(pdev, DFL_CARD_MSIX_VECTORS,
-                        &s->msix_bar, DFL_CARD_MSIX_BAR, 0,
-                        &s->msix_bar, DFL_CARD_MSIX_BAR, DFL_CARD_MSIX_PBA,
+                           DFL_MSIX_BAR_SIZE);
+        ret = msix_init(pdev, DFL_MSIX_VECTORS,
+                        &s->msix_bar, DFL_MSIX_BAR, 0,
+                        &s->msix_bar, DFL_MSIX_BAR, DFL_MSIX_PBA,
                         0, errp);
     }
     if (ret) {
@@ -1553,17 +1476,17 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
         return;
     }
     if (!s->msix_in_bar0) {
-        pci_register_bar(pdev, DFL_CARD_MSIX_BAR,
+        pci_register_bar(pdev, DFL_MSIX_BAR,
                          PCI_BASE_ADDRESS_SPACE_MEMORY |
                          PCI_BASE_ADDRESS_MEM_TYPE_64, &s->msix_bar);
     }
-    for (i = 0; i < DFL_CARD_MSIX_VECTORS; i++) {
+    for (i = 0; i < DFL_MSIX_VECTORS; i++) {
         msix_vector_use(pdev, i);
     }
 
     memory_region_init_io(&s->dbg_bar, OBJECT(s), &dfl_card_dbg_ops, s,
-                          "dfl-card-dbg", DFL_CARD_DBG_BAR_SIZE);
-    pci_register_bar(pdev, DFL_CARD_DBG_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                          "dfl-card-dbg", DFL_DBG_BAR_SIZE);
+    pci_register_bar(pdev, DFL_DBG_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->dbg_bar);
 }
 
@@ -1602,12 +1525,12 @@ static const VMStateDescription vmstate_dfl_card = {
     .fields = (VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, DflCardState),
         VMSTATE_MSIX(parent_obj, DflCardState),
-        VMSTATE_UINT64_2DARRAY(scratch, DflCardState, DFL_NFEATURES,
-                               DFL_NSCRATCH),
+        VMSTATE_UINT64_2DARRAY(scratch, DflCardState, NFEATURES,
+                               NSCRATCH),
         VMSTATE_UINT64(fme_port_acc, DflCardState),
         VMSTATE_UINT64(port_ctrl, DflCardState),
-        VMSTATE_UINT64_ARRAY(doorbell_count, DflCardState, DFL_NDOORBELL),
-        VMSTATE_UINT64_ARRAY(irq_status, DflCardState, DFL_NDOORBELL),
+        VMSTATE_UINT64_ARRAY(doorbell_count, DflCardState, NDOORBELL),
+        VMSTATE_UINT64_ARRAY(irq_status, DflCardState, NDOORBELL),
         VMSTATE_UINT64_ARRAY(dbg_reads, DflCardState, 4),
         VMSTATE_UINT64_ARRAY(dbg_writes, DflCardState, 4),
         VMSTATE_UINT64(dbg_last_addr, DflCardState),
@@ -1622,7 +1545,7 @@ static const VMStateDescription vmstate_dfl_card = {
         VMSTATE_UINT32(hssi_write_data, DflCardState),
         VMSTATE_UINT32(hssi_tse_ctrl, DflCardState),
         VMSTATE_UINT32(hssi_dbg_ctrl, DflCardState),
-        VMSTATE_UINT32_ARRAY(hssi_profile, DflCardState, HSSI_NPORTS),
+        VMSTATE_UINT32_ARRAY(hssi_profile, DflCardState, DFL_HSSI_NPORTS),
         VMSTATE_UINT32(hssi_loopback, DflCardState),
         VMSTATE_UINT32_ARRAY(hssi_csr_key, DflCardState, HSSI_NCSR),
         VMSTATE_UINT32_ARRAY(hssi_csr_val, DflCardState, HSSI_NCSR),
@@ -1638,8 +1561,8 @@ static const VMStateDescription vmstate_dfl_card = {
         VMSTATE_UINT64(dbg_hssi_busy_cmds, DflCardState),
         VMSTATE_UINT64(eth_ctrl, DflCardState),
         VMSTATE_UINT64(eth_stat, DflCardState),
-        VMSTATE_UINT32_ARRAY(eth_phy_config, DflCardState, ETH_NLINKS),
-        VMSTATE_UINT32_ARRAY(eth_sloop, DflCardState, ETH_NLINKS),
+        VMSTATE_UINT32_ARRAY(eth_phy_config, DflCardState, DFL_ETH_NLINKS),
+        VMSTATE_UINT32_ARRAY(eth_sloop, DflCardState, DFL_ETH_NLINKS),
         VMSTATE_UINT32_ARRAY(eth_key, DflCardState, ETH_NREGS),
         VMSTATE_UINT32_ARRAY(eth_val, DflCardState, ETH_NREGS),
         VMSTATE_UINT32(eth_nregs, DflCardState),
@@ -1649,11 +1572,12 @@ static const VMStateDescription vmstate_dfl_card = {
 
 static Property dfl_card_properties[] = {
     DEFINE_PROP_UINT16("device-id", DflCardState, device_id,
-                       DFL_CARD_DEVICE_ID),
+                       DFL_DEVICE),
     DEFINE_PROP_BOOL("msix-in-bar0", DflCardState, msix_in_bar0, false),
     DEFINE_PROP_BOOL("csr-outside-bars", DflCardState, csr_outside_bars,
                      false),
-    DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr, VUART_CSR),
+    DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr,
+                       DFL_F24_CSR_DEFAULT),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -1667,7 +1591,7 @@ static void dfl_card_instance_init(Object *obj)
     DflCardState *s = DFL_CARD(obj);
 
     object_initialize_child(obj, "vuart", &s->vuart, TYPE_SERIAL);
-    qdev_prop_set_uint32(DEVICE(&s->vuart), "baudbase", VUART_CLK_FRQ / 16);
+    qdev_prop_set_uint32(DEVICE(&s->vuart), "baudbase", DFL_F24_CLK / 16);
     qdev_alias_all_properties(DEVICE(&s->vuart), obj);
 }
 
@@ -1678,10 +1602,10 @@ static void dfl_card_class_init(ObjectClass *klass, void *data)
 
     k->realize = dfl_card_realize;
     k->exit = dfl_card_exit;
-    k->vendor_id = DFL_CARD_VENDOR_ID;
-    k->device_id = DFL_CARD_DEVICE_ID;
+    k->vendor_id = DFL_VENDOR;
+    k->device_id = DFL_DEVICE;
     k->revision = 0x01;
-    k->class_id = DFL_CARD_CLASS;
+    k->class_id = DFL_CLASS >> 8;   /* class, subclass */
     dc->desc = "Intel FPGA card with a Device Feature List (test model)";
     dc->reset = dfl_card_reset;
     dc->vmsd = &vmstate_dfl_card;

@@ -12,10 +12,14 @@
 #   $CACHE/qemu-src    the extracted tree, Debian's patches applied
 #   $CACHE/qemu-build  the build directory
 #
+# The model's register values come from qemu/dfl-card-map.sh: each build
+# generates hw/misc/dfl-card-map.h from it (qemu/gen-dfl-card-map-h.sh),
+# next to the model's copy.
+#
 # The source is fetched and extracted once.  The binary is rebuilt only
-# when qemu/dfl-card.c or this script changes (sha256 stamp); an
-# unchanged run only checks the stamp.  The last line of stdout is the
-# absolute path of qemu-system-x86_64.
+# when qemu/dfl-card.c, qemu/dfl-card-map.sh, the generator or this
+# script changes (sha256 stamp); an unchanged run only checks the stamp.
+# The last line of stdout is the absolute path of qemu-system-x86_64.
 #
 # Firmware: the dfsg source ships no ROM blobs, and the build directory
 # only has a few.  Run the binary with Debian's firmware packages as
@@ -34,20 +38,22 @@ QEMU_DL=$CACHE/qemu-dl
 QEMU_SRC=$CACHE/qemu-src
 QEMU_BUILD=$CACHE/qemu-build
 MODEL=$TOP/qemu/dfl-card.c
+MAP=$TOP/qemu/dfl-card-map.sh
+GEN=$TOP/qemu/gen-dfl-card-map-h.sh
 BIN=$QEMU_BUILD/qemu-system-x86_64
 
 FORCE=0
 case "${1:-}" in
 --force) FORCE=1 ;;
--h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '3,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 "") ;;
 *) die "unknown argument '$1'" ;;
 esac
 
-[ -f "$MODEL" ] || die "missing $MODEL"
+for f in "$MODEL" "$MAP" "$GEN"; do [ -f "$f" ] || die "missing $f"; done
 
 # Hash of everything that determines the binary.
-stamp=$(cat "$MODEL" "$0" | sha256sum | cut -d' ' -f1)
+stamp=$(cat "$MODEL" "$MAP" "$GEN" "$0" | sha256sum | cut -d' ' -f1)
 if [ "$FORCE" = 0 ] && [ -x "$BIN" ] && [ -f "$QEMU_BUILD/.vfio-dfl-stamp" ] &&
    [ "$(cat "$QEMU_BUILD/.vfio-dfl-stamp")" = "$stamp" ]; then
 	log "up to date"
@@ -73,8 +79,12 @@ if [ ! -f "$QEMU_SRC/.vfio-dfl-extracted" ]; then
 	stage_end
 fi
 
-# 2. Build glue, applied idempotently: our model plus one meson line, and
-# the device list below as configs/devices/x86_64-softmmu/vfio-dfl.mak.
+# 2. Build glue, applied idempotently: our model and the header generated
+# from the register map, one meson line, and the device list below as
+# configs/devices/x86_64-softmmu/vfio-dfl.mak.
+sh "$GEN" "$MAP" > "$QEMU_SRC/hw/misc/dfl-card-map.h.tmp" ||
+	die "generating dfl-card-map.h from $MAP failed"
+mv "$QEMU_SRC/hw/misc/dfl-card-map.h.tmp" "$QEMU_SRC/hw/misc/dfl-card-map.h"
 cp "$MODEL" "$QEMU_SRC/hw/misc/dfl-card.c"
 glue="softmmu_ss.add(when: 'CONFIG_PCI', if_true: files('dfl-card.c'))"
 grep -qxF "$glue" "$QEMU_SRC/hw/misc/meson.build" ||
