@@ -66,26 +66,14 @@ step kernel-bench env VFIO_DFL_KCONFIG="$frag" VFIO_DFL_KBUILD_OUT="$CACHE/kbuil
 	VFIO_DFL_KERNEL_OUT="$KB" VFIO_DFL_KSRC="$CACHE/ksrc-bench" \
 	"$TOP/scripts/build-kernel.sh"
 
-# The guest's initramfs: busybox, the guest init and helpers, the bench
-# kernel's modules and the benchmark program, built against its headers.
-ROOT=$B/root
-rm -rf "$ROOT"
-mkdir -p "$ROOT"/{bin,sbin,usr/bin,etc,proc,sys,dev,tmp,run,root,lib/modules,guest}
+# The guest's initramfs (scripts/mkinitramfs.sh) with the bench kernel's
+# modules and the benchmark program, built against its headers.
+mkdir -p "$B/progs"
 gcc -O2 -g0 -Wall -Wextra -Werror -static -pthread -isystem "$KB/headers/include" \
-	-I "$TOP/tests/progs" -o "$ROOT/usr/bin/vfio-dfl-bench" "$TOP/tests/progs/vfio-dfl-bench.c" ||
+	-I "$TOP/tests/progs" -o "$B/progs/vfio-dfl-bench" "$TOP/tests/progs/vfio-dfl-bench.c" ||
 	die "cannot build tests/progs/vfio-dfl-bench.c"
-cp /bin/busybox "$ROOT/bin/busybox"
-for a in $(/bin/busybox --list); do
-	[ "$a" = busybox ] || ln -sf busybox "$ROOT/bin/$a"
-done
-ln -sf ../bin/busybox "$ROOT/sbin/modprobe"
-cp -a "$KB/modules/lib/modules/." "$ROOT/lib/modules/"
-cp -a "$TOP/tests/guest/lib/." "$ROOT/usr/bin/"
-cp "$TOP/qemu/dfl-card-map.sh" "$ROOT/etc/dfl-card-map.sh"
-cp "$TOP/tests/guest/init" "$ROOT/init"
-chmod +x "$ROOT/init"
-(cd "$ROOT" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) |
-	gzip -1 > "$B/initramfs.cpio.gz"
+step initramfs env VFIO_DFL_KERNEL_OUT="$KB" \
+	"$TOP/scripts/mkinitramfs.sh" --out "$B/initramfs.cpio.gz" --progs "$B/progs"
 log "build steps took $(( $(date +%s) - T0 ))s"
 [ $BUILD_ONLY = 0 ] || exit 0
 

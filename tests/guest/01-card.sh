@@ -42,7 +42,7 @@ for f in $DFL_FEATURES; do
 	case "$t:$id" in 0:0x10|0:0x15|0:0x23|1:0x14) ;; *) continue ;; esac
 	dev=$(dfl_dev_by_id "$t" "$id")
 	eq "uio_dfl binds $dev (type $t feature $id)" uio_dfl "$(driver_of /sys/bus/dfl/devices/$dev)"
-	uio=$(ls /sys/bus/dfl/devices/$dev/uio 2>/dev/null | sed 's/^uio//')
+	uio=$(uio_of "$dev")
 	off=$(feature_field "$f" 4) size=$(feature_field "$f" 5)
 	if [ $((off)) != $(($(feature_field "$f" 10))) ]; then
 		# DFHv1 with its CSR block away from the DFH: uio_dfl maps the
@@ -64,19 +64,16 @@ for f in $DFL_FEATURES; do
 done
 
 # MSI-X: the whole card on vfio-pci, doorbell -> eventfd, exactly N events.
-echo "$bdf" > /sys/bus/pci/drivers/dfl-pci/unbind
-eq "unbinding dfl-pci removes every dfl_dev" 0 "$(dfl_dev_count)"
 modprobe vfio-pci
-echo vfio-pci > "$P/driver_override"
-echo "$bdf" > /sys/bus/pci/drivers_probe
+# (bind_to takes the card from dfl-pci first: its dfl_devs go with it)
+bind_to vfio-pci "$bdf" pci
+eq "unbinding dfl-pci removes every dfl_dev" 0 "$(dfl_dev_count)"
 eq "vfio-pci binds the card" vfio-pci "$(driver_of "$P")"
 for v in $(seq "$DFL_F23_MSIX_START" $((DFL_F23_MSIX_START + DFL_F23_MSIX_NUM - 1))); do
 	ok "MSI-X vector $v: 20 doorbell writes -> exactly 20 eventfd events" \
 		vfio-pci-msix "$bdf" "$v" $((DFL_F23_OFST + DFL_F23_DOORBELL)) 20
 done
-echo "$bdf" > /sys/bus/pci/drivers/vfio-pci/unbind
-echo > "$P/driver_override"
-echo "$bdf" > /sys/bus/pci/drivers_probe
+bind_to "" "$bdf" pci
 eq "dfl-pci rebinds the card" dfl-pci "$(driver_of "$P")"
 eq "dfl_dev devices are back" "$DFL_NR_FEATURES" "$(dfl_dev_count)"
 

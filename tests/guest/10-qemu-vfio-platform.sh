@@ -38,19 +38,12 @@ ok "vfio-dfl module loads" modprobe vfio-dfl
 bdf=$(dfl_card_bdf)
 run1_dev=$(dfl_dev_by_id 0 0x24 "$bdf")
 run3_dev=$(dfl_dev_by_id 0 0x15 "$bdf")
-run2_dev= run4_dev=
-for d in /sys/bus/dfl/devices/dfl_dev.*; do
-	[ "$(cat $d/type)" = 0x0 ] && [ "$(dfl_dev_card ${d##*/})" != "$bdf" ] || continue
-	case $(cat $d/feature_id) in
-	0x15) run2_dev=${d##*/} ;;
-	0x24) run4_dev=${d##*/} ;;
-	esac
-done
-bdf2=$(dfl_dev_card "$run4_dev")
-ok "the VUART and feature 0x15 on both cards ($run1_dev $run3_dev, $run4_dev $run2_dev)" \
+bdf2=$(dfl_other_card "$bdf")
+# without a second card, "none": dfl_dev_by_id would look on the first
+run2_dev=$(dfl_dev_by_id 0 0x15 "${bdf2:-none}")
+run4_dev=$(dfl_dev_by_id 0 0x24 "${bdf2:-none}")
+need "the VUART and feature 0x15 on both cards ($run1_dev $run3_dev, $run4_dev $run2_dev)" \
 	test -n "$run1_dev" -a -n "$run2_dev" -a -n "$run3_dev" -a -n "$run4_dev"
-[ -n "$run1_dev" ] && [ -n "$run2_dev" ] && [ -n "$run3_dev" ] && [ -n "$run4_dev" ] ||
-	{ tap_done; exit 1; }
 diag "QEMU of run4: $(qemu10-system-aarch64 --version | head -n1)"
 diag "arm64 guest kernel $(cat /nested/RELEASE), $(qemu-system-aarch64 --version | head -n1)"
 T0=$(date +%s)

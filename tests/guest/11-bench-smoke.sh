@@ -27,11 +27,8 @@ ITERS=$(val iters) IRQ_ITERS=$(val irq_iters) OPEN_ITERS=$(val open_iters)
 diag "mode $mode: $counts"
 
 # The two cards: A (rp1) is the first, B (rp2) the other.
-A=$(dfl_card_bdf) B=
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = "$DFL_VENDOR" ] && [ "$(cat "$d/device")" = "$DFL_DEVICE" ] &&
-		[ "${d##*/}" != "$A" ] && B=${d##*/}
-done
+A=$(dfl_card_bdf)
+B=$(dfl_other_card "$A")
 ok "card A found: $A" test -n "$A"
 ok "card B found: $B" test -n "$B"
 
@@ -60,9 +57,7 @@ ok "card A: the HSSI ($d15), 0x10 ($d10) and the VUART ($vu)" \
 
 ok "vfio-dfl module loads" modprobe vfio-dfl
 ok "vfio-pci module loads" modprobe vfio-pci
-echo "$B" > /sys/bus/pci/drivers/dfl-pci/unbind
-echo vfio-pci > "/sys/bus/pci/devices/$B/driver_override"
-echo "$B" > /sys/bus/pci/drivers_probe
+bind_to vfio-pci "$B" pci
 eq "card B is bound whole to vfio-pci" vfio-pci "$(driver_of "/sys/bus/pci/devices/$B")"
 bind_to vfio-dfl "$d15"
 eq "card A's HSSI ($d15) is bound to vfio-dfl" vfio-dfl "$(driver_of "/sys/bus/dfl/devices/$d15")"

@@ -66,11 +66,7 @@ chown 0:0 "$cdev" /dev/iommu
 # Access widths at a 2-byte aligned CSR block (the second card, BAR0
 # 0x7b02): vfio-dfl never makes a misaligned access, and uses the widest
 # aligned one. The 16550's lanes count from the block: SCR at +0x1c.
-wbdf=
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = "$DFL_VENDOR" ] && [ "$(cat "$d/device")" = "$DFL_DEVICE" ] &&
-		[ "${d##*/}" != "$bdf" ] && wbdf=${d##*/}
-done
+wbdf=$(dfl_other_card "$bdf")
 wdev=$(dfl_dev_by_id 0 0x24 "$wbdf")
 W=/sys/bus/dfl/devices/$wdev
 ok "the width card ($wbdf) has a VUART ($wdev)" test -n "$wbdf" -a -n "$wdev"

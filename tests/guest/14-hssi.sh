@@ -14,15 +14,14 @@
 bdf=$(dfl_card_bdf)
 dev=$(dfl_dev_by_id 0 0x15)
 D=/sys/bus/dfl/devices/$dev
-ok "feature 0x15 exists ($dev)" test -n "$dev"
-[ -n "$dev" ] || { tap_done; exit 1; }
+need "feature 0x15 exists ($dev)" test -n "$dev"
 eq "the card's 0x15 is the HSSI (the DFH's low half)" \
 	"$(printf 0x%x $((DFL_HSSI_DFH & 0xffffffff)))" "$(dfl-card-dbg "$bdf" bar0 "$DFL_F15_OFST")"
 hssi() { dfl-card-dbg "$bdf" hssi; }
 
 modprobe uio_dfl
 eq "uio_dfl binds it" uio_dfl "$(driver_of "$D")"
-uio=$(ls "$D/uio" 2>/dev/null | sed 's/^uio//')
+uio=$(uio_of "$dev")
 m=/sys/class/uio/uio$uio/maps/map0
 bar0=$(( $(head -n1 "/sys/bus/pci/devices/$bdf/resource" | cut -d' ' -f1) ))
 eq "uio$uio maps the HSSI's page: DFHv0, the DFH to DFH + next (addr, size)" \
@@ -107,7 +106,7 @@ eq "after the user is killed: loopback off (the close's ColdReset)" "loopback 0x
 dmesg_mark
 bind_to "" "$dev"
 eq "uio_dfl takes it back" uio_dfl "$(driver_of "$D")"
-uio=$(ls "$D/uio" 2>/dev/null | sed 's/^uio//')
+uio=$(uio_of "$dev")
 eq "uio_dfl's user finds it as vfio-dfl left it: clean" "profile 0x15 scratch 0x0000000000000000" \
 	"$(sal get-profile 2 scratch | xargs)"
 eq "hssi-sal's and every vfio-dfl reset held ColdReset until its ack, and no command met Busy (BAR4)" \

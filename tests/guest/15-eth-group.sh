@@ -13,14 +13,13 @@
 bdf=$(dfl_card_bdf)
 dev=$(dfl_dev_by_id 0 0x10)
 D=/sys/bus/dfl/devices/$dev
-ok "feature 0x10 exists ($dev)" test -n "$dev"
-[ -n "$dev" ] || { tap_done; exit 1; }
+need "feature 0x10 exists ($dev)" test -n "$dev"
 eth() { dfl-card-dbg "$bdf" eth; }
 MTX=$DFL_ETH_MAC_MAX_TX_SIZE
 
 modprobe uio_dfl
 eq "uio_dfl binds it" uio_dfl "$(driver_of "$D")"
-uio=$(ls "$D/uio" 2>/dev/null | sed 's/^uio//')
+uio=$(uio_of "$dev")
 ug() { eth-group uio "$uio" "$@"; }
 eq "info: 4 links, 25G, line side, group 0 (ETH_GROUP_INFO)" \
 	"links $DFL_ETH_NLINKS speed 25 line-side 1 group 0" "$(ug info)"
@@ -60,7 +59,7 @@ eq "after the user is killed: the close's reset (BAR4)" "mac-reset 0xf loopback 
 dmesg_mark
 bind_to "" "$dev"
 eq "uio_dfl takes it back" uio_dfl "$(driver_of "$D")"
-uio=$(ls "$D/uio" 2>/dev/null | sed 's/^uio//')
+uio=$(uio_of "$dev")
 eq "uio_dfl's user finds it as vfio-dfl left it: loopback off, MACs held" \
 	"reset 0xf loopback 0x0" "$(ug macs)"
 eq "and releases a MAC as linux-dfl's ndo_open does" "mac run mac-reset 0xe loopback 0x0" \

@@ -3,19 +3,38 @@
 # DFL_PCI_DEV to the card's PCI address to skip the model's ID lookup).
 [ -f /etc/dfl-card-map.sh ] && . /etc/dfl-card-map.sh
 
+# dfl_cards [N]: the PCI addresses of the cards (by vendor/device ID) in
+# bus order, or of the first N. Shell builtins only: it runs for nearly
+# every lookup, and a fork costs under TCG.
+dfl_cards() {
+	local d v id n=0
+	for d in /sys/bus/pci/devices/*; do
+		read -r v < "$d/vendor"
+		read -r id < "$d/device"
+		[ "$v" = "$DFL_VENDOR" ] && [ "$id" = "$DFL_DEVICE" ] || continue
+		echo "${d##*/}"
+		n=$((n + 1))
+		[ "$n" != "${1:-}" ] || return 0
+	done
+}
+
 # PCI address of the (first) card: by DFL_PCI_DEV or by vendor/device ID.
 dfl_card_bdf() {
 	if [ -n "${DFL_PCI_DEV:-}" ]; then
 		echo "$DFL_PCI_DEV"
 		return
 	fi
-	for d in /sys/bus/pci/devices/*; do
-		if [ "$(cat "$d/vendor")" = "$DFL_VENDOR" ] &&
-		   [ "$(cat "$d/device")" = "$DFL_DEVICE" ]; then
-			basename "$d"
-			return
-		fi
+	dfl_cards 1
+}
+
+# dfl_other_card BDF: the (last) card that is not BDF, or nothing: the
+# second card of the suites that boot two (--card rp1 --card rp2).
+dfl_other_card() {
+	local c other=
+	for c in $(dfl_cards); do
+		[ "$c" = "$1" ] || other=$c
 	done
+	echo "$other"
 }
 
 # The dfl_dev.N with the given FIU type and feature id (e.g. 0 0x23) on
@@ -124,14 +143,21 @@ kunit_results() {
 	esac
 }
 
-# bind_to DRIVER DEV: unbind DEV from its driver, override, reprobe.
+# bind_to DRIVER DEV [BUS]: hand DEV on BUS (default dfl; pci for a whole
+# card) to DRIVER: unbind it from its driver, set its driver_override
+# ("" clears it: back to whichever driver matches), reprobe. The suites
+# assert the outcome themselves (driver_of).
 bind_to() {
-	local p=/sys/bus/dfl/devices/$2
+	local bus=${3:-dfl}
+	local p=/sys/bus/$bus/devices/$2
 	[ -L "$p/driver" ] && echo "$2" > "$p/driver/unbind"
 	echo "$1" > "$p/driver_override"
-	echo "$2" > /sys/bus/dfl/drivers_probe 2>/dev/null
+	echo "$2" > "/sys/bus/$bus/drivers_probe" 2>/dev/null
 	return 0
 }
+
+# uio_of DEV: the N of the /dev/uioN uio_dfl made of dfl_dev DEV, or nothing.
+uio_of() { ls "/sys/bus/dfl/devices/$1/uio" 2>/dev/null | sed 's/^uio//'; }
 
 # selftest NAME PROG ENV...: run a vfio-dfl kselftest with ENV, prefixing
 # each TAP result with NAME so results stay distinguishable. No result can

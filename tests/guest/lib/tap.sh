@@ -30,6 +30,14 @@ eq() {
 	fi
 }
 
+# need NAME CMD...: ok, and if it failed, the end of the suite: what
+# follows needs what CMD checked and would only fail for the same reason.
+need() {
+	local failed=$TAP_FAIL
+	ok "$@"
+	[ "$TAP_FAIL" = "$failed" ] || { tap_done; exit 1; }
+}
+
 skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP $2"; }
 diag() { echo "# $*"; }
 
