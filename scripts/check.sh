@@ -104,7 +104,7 @@ background() { # background [--niced] NAME CMD...: start a stage
 	[ "$1" = --niced ] && { prio=19; shift; }
 	local name=$1
 	shift
-	echo "== stage $name (in the background)"
+	if [ -n "${FG:-}" ]; then echo "== stage $name"; else echo "== stage $name (in the background)"; fi
 	BG_T0[$name]=$(date +%s)
 	# A session is an autogroup of its own too (sched_autogroup), and
 	# nice ranks tasks only within their autogroup: the niced gates set
@@ -122,7 +122,7 @@ join() { # join NAME: wait for a stage; its failure ends the run
 	wait "${BG[$name]}" 2>/dev/null
 	unset "BG[$name]"
 	rc=$(cat "$LOGDIR/stage-$name.rc" 2>/dev/null || echo "none")
-	echo "== stage $name (joined)"
+	[ -n "${FG:-}" ] || echo "== stage $name (joined)"
 	tail -n 3 "$LOGDIR/stage-$name.log" | sed 's/^/   /'
 	timing "$name" $(( $(date +%s) - ${BG_T0[$name]} ))
 	if [ "$rc" != 0 ]; then
@@ -130,7 +130,11 @@ join() { # join NAME: wait for a stage; its failure ends the run
 		finish early
 	fi
 }
-stage() { background "$@"; join "$1"; } # stage NAME CMD...: one at a time
+stage() { # stage NAME CMD...: one at a time
+	local FG=1
+	background "$@"
+	join "$1"
+}
 stop_all() { # every stage still running, children included
 	local p
 	for p in "${BG[@]}"; do
