@@ -371,17 +371,12 @@ check "F23 PARAM_HDR" "$DFL_F23_PARAM_HDR" "$(rq $((F + 0x28)))"
 check "F23 PARAM_MSIX" "$DFL_F23_PARAM_MSIX" "$(rq $((F + 0x30)))"
 check "F23 params size" "$DFL_F23_PARAMS_SIZE" "$(params_size $F)"
 P=$DFL_P14_OFST
-check "P14 DFH" 0x3010010010000014 "$(rq $P)"
-check "P14 GUID_L" "$DFL_P14_GUID_L" "$(rq $((P + 8)))"
-check "P14 GUID_H" "$DFL_P14_GUID_H" "$(rq $((P + 0x10)))"
-check "P14 CSR_ADDR" "$DFL_P14_CSR_ADDR" "$(rq $((P + 0x18)))"
-check "P14 CSR_SIZE_GRP" "$DFL_P14_CSR_SIZE_GRP" "$(rq $((P + 0x20)))"
-check "P14 no PARAM_HDR" 0 "$(rq $((P + 0x28)))"
-check "P14 +0x30" 0 "$(rq $((P + 0x30)))"
-check "P14 CSR block" "$DFL_P14_CSR_OFST" $((P + (DFL_P14_CSR_ADDR >> 1)))
-check "P14 CSR size" "$DFL_P14_CSR_SIZE" $((DFL_P14_CSR_SIZE_GRP >> 32))
-check "P14 +0x7f8" 0 "$(rq $((P + 0x7f8)))"
-check "P14 +0x828" 0 "$(rq $((P + 0x828)))"
+check "P14 DFH (DFHv0, rev 1, EOL)" 0x3000010010001014 "$(rq $P)"
+# the user clock's registers are not modelled: they read 0, drop writes
+for r in 0x8 0x10 0x18 0x20 $((DFL_P14_SIZE - 8)); do
+	wq $((P + r)) 0x5a5a5a5a5a5a5a5a
+	check "P14 +$r reads 0 after a write" 0 "$(rq $((P + r)))"
+done
 
 # The doorbell of 0x23 (vectors 0..3, k < 4), its DOORBELL_COUNT and
 # IRQ_STATUS.
@@ -416,38 +411,6 @@ check "F23 doorbell 2 -> vector 2 pending" 0xc "$(qt readq $PBA)"
 wq $((F + DFL_F23_DOORBELL)) 0
 check "F23 doorbell 0 -> vector 0 pending" 0xd "$(qt readq $PBA)"
 check "F23 count (MSI-X)" 7 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
-
-# Port feature 0x14: CSR block 0x41802-0x41821, byte-granular storage in
-# the qwords 0x41800-0x41827.  For each width, write every naturally
-# aligned piece inside the block, then read every byte of the storage
-# back (the bytes outside the block stay 0), and each piece at its own
-# width.
-S=$DFL_P14_STORE_OFST
-E=$((DFL_P14_CSR_OFST + DFL_P14_CSR_SIZE))
-for ((a = S; a < S + DFL_P14_STORE_SIZE; a += 8)); do wq $a 0; done
-declare -a mem
-for ((i = 0; i < DFL_P14_STORE_SIZE; i++)); do mem[i]=0; done
-for w in 1 2 4 8; do
-	case $w in 1) op=b ;; 2) op=w ;; 4) op=l ;; 8) op=q ;; esac
-	pieces=
-	for ((a = DFL_P14_CSR_OFST; a + w <= E; a++)); do
-		[ $((a % w)) -eq 0 ] || continue
-		v=0
-		for ((i = w - 1; i >= 0; i--)); do
-			b=$(( (a + i) * 7 + w * 0x31 + 1 & 0xff ))
-			mem[a + i - S]=$b
-			v=$(( (v << 8) | b ))
-		done
-		qt write$op $((BAR0 + a)) "$(printf '%#x' $v)" >/dev/null
-		pieces="$pieces $a:$v"
-	done
-	for ((a = S; a < S + DFL_P14_STORE_SIZE; a++)); do
-		check "P14 width $w byte $(printf '%#x' $a)" "${mem[a - S]}" "$(qt readb $((BAR0 + a)))"
-	done
-	for p in $pieces; do
-		check "P14 read$op $(printf '%#x' ${p%%:*})" "${p#*:}" "$(qt read$op $((BAR0 + ${p%%:*})))"
-	done
-done
 
 # BAR4: BAR0 access counters
 dbg_reset

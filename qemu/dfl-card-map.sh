@@ -62,7 +62,7 @@ DFL_FEATURES="
 0:0x30:0x0:0x7000:0x800:0x3000000008000030:0:0:0x8,0x7f8:0x7000:0:0:0:0:0
 0:0x32:0x0:0x7800:0x100:0x3000000001000032:0:0:0x8,0xf8:0x7800:0:0:0:0:0
 0:0x24:0x0:0x7b00:0x10:0x3010010100000024:1:1::0x7900:0:0:0x9e6641a6ca26cc04:0xe1df0d4ace8e486c:5
-1:0x14:0x0:0x41802:0x20:0x3010010010000014:1:0:0x6,0x16:0x41000:3:1:0xd1f1c0de00014014:0x800000dfca4d0014:0
+1:0x14:0x1:0x41000:0x1000:0x3000010010001014:0:0::0x41000:0:0:0:0:0
 "
 DFL_NR_FEATURES=8
 
@@ -195,18 +195,14 @@ DFL_UART_SCR=0x1c
 DFL_UART_RESET_IIR=0x01 DFL_UART_RESET_MCR=0x08 DFL_UART_RESET_LSR=0x60
 DFL_UART_RESET_MSR=0xb0
 
-# Port feature 0x14 (DFHv1, no parameters, no irqs).  Its CSR block is
-# 2-byte but not 4-byte aligned; the five qwords covering it (BAR0
-# 0x41800-0x41827) are byte-granular R/W scratch storage, reset 0.
+# Port feature 0x14: the port's user clock (IOPLL) as the N6001 FIM ships
+# it (DFHv0, revision 1, one page after the port header: anchors section 5),
+# the last feature of the port list.  Its registers (OPAE's userclk:
+# CMD0 0x8, CMD1 0x10, STATUS0 0x18, STATUS1 0x20) are not modelled: they
+# read 0 and drop writes (an assumption, REGISTERS.md; nothing drives them
+# here: vfio-dfl refuses the block, uio_dfl only maps it).
 DFL_P14_OFST=0x41000                    # the DFH
-DFL_P14_CSR_OFST=0x41802                # CSR block, BAR0 0x41802-0x41821
-DFL_P14_CSR_SIZE=0x20
-DFL_P14_GUID_L=0x800000dfca4d0014       # 0x08
-DFL_P14_GUID_H=0xd1f1c0de00014014       # 0x10
-DFL_P14_CSR_ADDR=0x0000000000001004     # 0x18: relative, offset 0x802 << 1
-DFL_P14_CSR_SIZE_GRP=0x0000002000030001 # 0x20: size 0x20, no params, group 3, instance 1
-DFL_P14_STORE_OFST=0x41800              # first qword of the scratch storage
-DFL_P14_STORE_SIZE=0x28                 # five qwords
+DFL_P14_SIZE=0x1000                     # DFHv0: the DFH to the next
 
 # BAR DFL_DBG_BAR (4): counters of the BAR0 accesses QEMU's memory core
 # delivers to the model (not the MSI-X table/PBA of msix-in-bar0, not

@@ -104,7 +104,6 @@ MAP_SAME(DFL_HSSI_DFH, DFL_FEATURE_FME_0x15_DFH);
 MAP_SAME(DFL_F23_OFST, DFL_FEATURE_FME_0x23_DFH_OFST);
 MAP_SAME(DFL_F24_OFST, DFL_FEATURE_FME_0x24_DFH_OFST);
 MAP_SAME(DFL_P14_OFST, DFL_FEATURE_PORT_0x14_DFH_OFST);
-MAP_SAME(DFL_P14_STORE_SIZE, 5 * 8);    /* NSCRATCH qwords */
 MAP_SAME(DFL_DBG_READS_2, DFL_DBG_READS_1 + 8);         /* dbg_reads[] */
 MAP_SAME(DFL_DBG_READS_4, DFL_DBG_READS_1 + 16);
 MAP_SAME(DFL_DBG_READS_8, DFL_DBG_READS_1 + 24);
@@ -281,16 +280,6 @@ static const DflDfhV1 f23_v1 = {
     .db = 0, .db_vector = 0, .db_num = 4,    /* vectors 0-3 */
 };
 
-/* PORT 0x14: 0x20-byte CSR block at a 2-byte aligned address, no irqs */
-static const DflDfhV1 p14_v1 = {
-    .guid_l = DFL_P14_GUID_L, .guid_h = DFL_P14_GUID_H,
-    .csr = DFL_P14_CSR_OFST - DFL_P14_OFST, .csr_size = DFL_P14_CSR_SIZE,
-    .group = DFHV1_GROUP(DFL_P14_CSR_SIZE_GRP),
-    .instance = DFHV1_INSTANCE(DFL_P14_CSR_SIZE_GRP),
-};
-/* its scratch storage, relative to the DFH */
-#define P14_STORE               (DFL_P14_STORE_OFST - DFL_P14_OFST)
-
 /* FME 0x24, VUART: vuart_csr.sv's DFHv1 parameters, in order */
 static const uint64_t vuart_params[] = {
     DFHV1_PARAM(DFHV1_PARAM_ID_MSI_X, 0),
@@ -350,14 +339,9 @@ static const DflFeature dfl_features[] = {
     /* Port list */
     { DFL_PORT_HDR_OFST, DFH_NEXT(DFL_PORT_HDR_DFH), DFL_PORT_HDR_DFH,
       KIND_PORT_HDR, { NO_SCRATCH } },
-    /*
-     * DFHv1, CSR block 0x41802-0x41821; the five qwords that cover it
-     * are byte-granular scratch storage
-     */
-    { DFL_P14_OFST, DFH_NEXT(DFL_FEATURE_PORT_0x14_DFH),
-      DFL_FEATURE_PORT_0x14_DFH, KIND_PRIVATE,
-      { P14_STORE, P14_STORE + 0x8, P14_STORE + 0x10, P14_STORE + 0x18,
-        P14_STORE + 0x20 }, &p14_v1 },
+    /* the user clock (IOPLL), DFHv0: registers not modelled (read 0) */
+    { DFL_P14_OFST, DFL_P14_SIZE, DFL_FEATURE_PORT_0x14_DFH, KIND_PRIVATE,
+      { NO_SCRATCH } },
     /* AFU, sized by PORT_HDR_CAP */
     { DFL_AFU_OFST, DFL_AFU_SIZE, DFL_AFU_DFH, KIND_AFU, { DFL_AFU_SCRATCH } },
 };
