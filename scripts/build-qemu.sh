@@ -42,27 +42,36 @@ MAP=$TOP/qemu/dfl-card-map.sh
 GEN=$TOP/qemu/gen-dfl-card-map-h.sh
 BIN=$QEMU_BUILD/qemu-system-x86_64
 
-FORCE=0
-case "${1:-}" in
---force) FORCE=1 ;;
--h|--help) sed -n '3,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-"") ;;
-*) die "unknown argument '$1'" ;;
-esac
-
-for f in "$MODEL" "$MAP" "$GEN"; do [ -f "$f" ] || die "missing $f"; done
-
-# Hash of everything that determines the binary.
-stamp=$(cat "$MODEL" "$MAP" "$GEN" "$0" | sha256sum | cut -d' ' -f1)
-if [ "$FORCE" = 0 ] && [ -x "$BIN" ] && [ -f "$QEMU_BUILD/.vfio-dfl-stamp" ] &&
-   [ "$(cat "$QEMU_BUILD/.vfio-dfl-stamp")" = "$stamp" ]; then
-	log "up to date"
+main() {
+	local force=0 f stamp
+	case "${1:-}" in
+	--force) force=1 ;;
+	-h|--help) sed -n '3,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	"") ;;
+	*) die "unknown argument '$1'" ;;
+	esac
+	for f in "$MODEL" "$MAP" "$GEN"; do [ -f "$f" ] || die "missing $f"; done
+	# Hash of everything that determines the binary.
+	stamp=$(cat "$MODEL" "$MAP" "$GEN" "$0" | sha256sum | cut -d' ' -f1)
+	if [ "$force" = 0 ] && [ -x "$BIN" ] && [ -f "$QEMU_BUILD/.vfio-dfl-stamp" ] &&
+	   [ "$(cat "$QEMU_BUILD/.vfio-dfl-stamp")" = "$stamp" ]; then
+		log "up to date"
+		echo "$BIN"
+		exit 0
+	fi
+	[ -f "$QEMU_SRC/.vfio-dfl-extracted" ] || fetch_source
+	add_model
+	configure
+	stage_begin build-qemu
+	ninja -C "$QEMU_BUILD" -j "$JOBS" qemu-system-x86_64 >&2 || die "build failed"
+	stage_end
+	echo "$stamp" > "$QEMU_BUILD/.vfio-dfl-stamp"
 	echo "$BIN"
-	exit 0
-fi
+}
 
-# 1. Fetch and extract the source package once.
-if [ ! -f "$QEMU_SRC/.vfio-dfl-extracted" ]; then
+# Fetch and extract Debian 12's source package, once.
+fetch_source() {
+	local line dsc
 	stage_begin fetch-qemu-source
 	line="deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_mirror) bookworm main"
 	private_apt "$QEMU_APT" "$line" apt-get -q update >&2
@@ -77,43 +86,47 @@ if [ ! -f "$QEMU_SRC/.vfio-dfl-extracted" ]; then
 	touch "$QEMU_SRC.tmp/.vfio-dfl-extracted"
 	mv "$QEMU_SRC.tmp" "$QEMU_SRC"
 	stage_end
-fi
+}
 
-# 2. Build glue, applied idempotently: our model and the header generated
+# Build glue, applied idempotently: our model and the header generated
 # from the register map, one meson line, and the device list below as
 # configs/devices/x86_64-softmmu/vfio-dfl.mak.
-sh "$GEN" "$MAP" > "$QEMU_SRC/hw/misc/dfl-card-map.h.tmp" ||
-	die "generating dfl-card-map.h from $MAP failed"
-mv "$QEMU_SRC/hw/misc/dfl-card-map.h.tmp" "$QEMU_SRC/hw/misc/dfl-card-map.h"
-cp "$MODEL" "$QEMU_SRC/hw/misc/dfl-card.c"
-glue="softmmu_ss.add(when: 'CONFIG_PCI', if_true: files('dfl-card.c'))"
-grep -qxF "$glue" "$QEMU_SRC/hw/misc/meson.build" ||
-	printf '%s\n' "$glue" >> "$QEMU_SRC/hw/misc/meson.build"
 # Only the devices the harness boots with (scripts/vm.py): the q35
 # machine (which selects its chipset, fw_cfg, isa-serial, ...), the
 # pcie-root-port the cards sit on and intel-iommu. Every other device
 # model (about a fifth of the compile units: USB, display, sound, NICs,
 # i440fx, microvm, ...) is left out, which shortens a cold build.
-devices='# vfio-dfl harness (scripts/build-qemu.sh): q35, pcie-root-port, intel-iommu
+add_model() {
+	local glue devices mak=$QEMU_SRC/configs/devices/x86_64-softmmu/vfio-dfl.mak
+	sh "$GEN" "$MAP" > "$QEMU_SRC/hw/misc/dfl-card-map.h.tmp" ||
+		die "generating dfl-card-map.h from $MAP failed"
+	mv "$QEMU_SRC/hw/misc/dfl-card-map.h.tmp" "$QEMU_SRC/hw/misc/dfl-card-map.h"
+	cp "$MODEL" "$QEMU_SRC/hw/misc/dfl-card.c"
+	glue="softmmu_ss.add(when: 'CONFIG_PCI', if_true: files('dfl-card.c'))"
+	grep -qxF "$glue" "$QEMU_SRC/hw/misc/meson.build" ||
+		printf '%s\n' "$glue" >> "$QEMU_SRC/hw/misc/meson.build"
+	devices='# vfio-dfl harness (scripts/build-qemu.sh): q35, pcie-root-port, intel-iommu
 CONFIG_Q35=y
 CONFIG_PCIE_PORT=y
 CONFIG_VTD=y'
-[ "$(cat "$QEMU_SRC/configs/devices/x86_64-softmmu/vfio-dfl.mak" 2>/dev/null)" = "$devices" ] ||
-	printf '%s\n' "$devices" > "$QEMU_SRC/configs/devices/x86_64-softmmu/vfio-dfl.mak"
+	[ "$(cat "$mak" 2>/dev/null)" = "$devices" ] || printf '%s\n' "$devices" > "$mak"
+}
 
-# 3. Configure once (re-run if the options below change).
-# The optional libraries are off except libfdt (libfdt-dev; the x86
-# target links it whatever the machine list).
-opts=(--target-list=x86_64-softmmu --without-default-features
-	--without-default-devices --with-devices-x86_64=vfio-dfl
-	--disable-docs --disable-werror --disable-debug-info
-	--enable-tcg --enable-fdt=system
-	--disable-user --disable-tools --disable-guest-agent)
-command -v ccache >/dev/null && export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} &&
-	opts+=(--cc="ccache gcc" --cxx="ccache g++")
-optstamp=$(printf '%s\n' "${opts[@]}" | sha256sum | cut -d' ' -f1)
-if [ ! -f "$QEMU_BUILD/build.ninja" ] ||
-   [ "$(cat "$QEMU_BUILD/.vfio-dfl-opts" 2>/dev/null)" != "$optstamp" ]; then
+# Configure once (again if the options below change). The optional
+# libraries are off except libfdt (libfdt-dev; the x86 target links it
+# whatever the machine list).
+configure() {
+	local opts optstamp
+	opts=(--target-list=x86_64-softmmu --without-default-features
+		--without-default-devices --with-devices-x86_64=vfio-dfl
+		--disable-docs --disable-werror --disable-debug-info
+		--enable-tcg --enable-fdt=system
+		--disable-user --disable-tools --disable-guest-agent)
+	command -v ccache >/dev/null && export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} &&
+		opts+=(--cc="ccache gcc" --cxx="ccache g++")
+	optstamp=$(printf '%s\n' "${opts[@]}" | sha256sum | cut -d' ' -f1)
+	[ ! -f "$QEMU_BUILD/build.ninja" ] ||
+		[ "$(cat "$QEMU_BUILD/.vfio-dfl-opts" 2>/dev/null)" != "$optstamp" ] || return 0
 	stage_begin configure-qemu
 	rm -rf "$QEMU_BUILD"
 	mkdir -p "$QEMU_BUILD"
@@ -121,11 +134,6 @@ if [ ! -f "$QEMU_BUILD/build.ninja" ] ||
 		die "configure failed"
 	echo "$optstamp" > "$QEMU_BUILD/.vfio-dfl-opts"
 	stage_end
-fi
+}
 
-# 4. Build only the system emulator.
-stage_begin build-qemu
-ninja -C "$QEMU_BUILD" -j "$JOBS" qemu-system-x86_64 >&2 || die "build failed"
-stage_end
-echo "$stamp" > "$QEMU_BUILD/.vfio-dfl-stamp"
-echo "$BIN"
+main "$@"
