@@ -73,6 +73,19 @@ check() {  # what expected actual
 	fi
 }
 
+hx() {  # hx N...: the numbers N as 0x... words, for check_str
+	local v out=
+	for v; do out="$out${out:+:}$(printf '%#x' $((v)))"; done
+	echo "$out"
+}
+check_str() {  # what expected actual: the same string
+	checks=$((checks + 1))
+	if [ "$2" != "$3" ]; then
+		printf "FAIL %s: expected '%s', got '%s'\n" "$1" "$2" "$3"
+		fails=$((fails + 1))
+	fi
+}
+
 cfg() {  # cfg OFFSET [VALUE]: config space dword of the card
 	qt outl 0xcf8 $((0x80000000 | (SLOT << 11) | $1)) >/dev/null
 	if [ $# -eq 2 ]; then qt outl 0xcfc "$2" >/dev/null; else qt inl 0xcfc; fi
@@ -831,6 +844,90 @@ qt writel $((BAR0 + E + DFL_ETH_CTRL + 4)) $(( (1 << 30) | (5 << 17) | DFL_ETH_M
 check "eth: ... its high half then runs the command (lo-hi 32-bit writes)" 0x100000001 "$(rq $((E + DFL_ETH_STAT)))"
 check "eth: +0x20 to the end of the page reads 0" 0 "$(( $(rq $((E + 0x20))) | $(rq $((E + 0xff8))) ))"
 qemu_stop
+
+########################################################################
+# Run 5: layout=n6001, BAR0 as the N6001 FIM's PF0: the whole walk (FME,
+# port and their features in one list), the FIU header registers that
+# make it one list, the dfl_devs Linux makes of it, and the model's
+# blocks at their N6001 offsets
+qemu_start ",layout=n6001"
+check "n6001: BAR0 size" "$DFL_N6001_BAR0_SIZE" "$(bar_size 0x10)"
+cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
+cfg 0x04 0x6
+walked=$(o=0; while :; do
+	v=$(rq $o); printf '%#x %#x\n' $o $v
+	next=$(( (v >> 16) & 0xffffff ))
+	[ $(( (v >> 40) & 1 )) -eq 1 ] || [ $next -eq 0 ] && break
+	o=$((o + next))
+done)
+set -- $DFL_N6001_WALK
+check "n6001: headers walked from BAR0 0 to the EOL" $(($# / 2)) "$(wc -l <<<"$walked")"
+n=0
+while [ $# -ge 2 ]; do
+	n=$((n + 1))
+	read -r wo wv <<<"$(sed -n "${n}p" <<<"$walked")"
+	check "n6001: header $n offset" "$1" "${wo:-0}"
+	check "n6001: header $n ($1) DFH" "$2" "${wv:-0}"
+	shift 2
+done
+# REGISTERS.md's N6001 table: the same headers, in the same order
+check_str "n6001: REGISTERS.md's table is the walk" "$walked" \
+	"$(sed -n 's/^| n6001 | \(0x[0-9a-f]*\) | [^|]* | `\(0x[0-9a-f]*\)` |.*/\1 \2/p' "$HERE/REGISTERS.md" |
+		while read -r o v; do printf '%#x %#x\n' $o $v; done)"
+check "n6001: FME_HDR_CAP" "$DFL_N6001_FME_CAP" "$(rq 0x30)"
+check "n6001: FME_HDR_PORT_OFST(0): implemented, BAR 7 (in this DFL)" "$DFL_N6001_PORT_OFST0" "$(rq 0x38)"
+P=$DFL_N6001_PORT_HDR_OFST
+check "n6001: the port header (type 4, id 1)" 0x4001 $(( ($(rq $P) >> 48 & 0xf000) | ($(rq $P) & 0xfff) ))
+check "n6001: port NEXT_AFU 0 (no AFU)" 0 "$(rq $((P + 0x18)))"
+check "n6001: PORT_HDR_CAP" "$DFL_N6001_PORT_CAP" "$(rq $((P + 0x30)))"
+n=0
+for f in $DFL_N6001_FEATURES; do
+	IFS=: read -r fiu fid rev off size dfh ver nirq scratch dfho grp inst guidh guidl firstv <<<"$f"
+	n=$((n + 1))
+	check "n6001: dfl_dev $n ($fid) DFH at its offset" "$dfh" "$(rq "$dfho")"
+	check "n6001: dfl_dev $n ($fid) is a private feature, not the FME's or the port's own" 1 \
+		"$(case "$fiu:$((fid))" in 0:1|0:4|0:5|1:16|1:19) echo 0 ;; *) echo 1 ;; esac)"
+	check "n6001: dfl_dev $n ($fid) FIU type" "$fiu" $((dfho >= P))
+	check "n6001: dfl_dev $n ($fid) id, rev, version" $(( fid | rev << 12 | ver << 16 )) \
+		$(( (dfh & 0xfff) | ((dfh >> 12) & 0xf) << 12 | ((dfh >> 52) & 0xff) << 16 ))
+	if [ "$ver" -eq 0 ]; then
+		check_str "n6001: dfl_dev $n ($fid) region" "$(hx "$off" "$size")" \
+			"$(hx "$dfho" $(( (dfh >> 16) & 0xffffff )))"
+	else
+		check_str "n6001: dfl_dev $n ($fid) GUID" "$(hx "$guidh" "$guidl")" \
+			"$(hx "$(rq $((dfho + 0x10)))" "$(rq $((dfho + 0x8)))")"
+		check_str "n6001: dfl_dev $n ($fid) CSR block" "$(hx "$off" "$size")" \
+			"$(hx $((dfho + ($(rq $((dfho + 0x18))) >> 1))) $(( $(rq $((dfho + 0x20))) >> 32 )))"
+		check_str "n6001: dfl_dev $n ($fid) first vector, irqs" "$(hx "$firstv" "$nirq")" \
+			"$(hx $(( $(rq $((dfho + 0x30))) & 0xffffffff )) $(( $(rq $((dfho + 0x30))) >> 32 )))"
+	fi
+done
+check "n6001: dfl_devs in the map" "$DFL_N6001_NR_FEATURES" "$n"
+H=$DFL_N6001_F15_OFST
+check "n6001: the HSSI at its N6001 offset" "$DFL_HSSI_DFH" "$(rq $H)"
+check "n6001: ... its HSSI_VERSION" "$DFL_HSSI_VERSION_V" "$(qt readl $((BAR0 + H + DFL_HSSI_VERSION)))"
+wq $((H + DFL_HSSI_SCRATCHPAD)) 0x5a5a
+check "n6001: ... its scratchpad R/W" 0x5a5a "$(rq $((H + DFL_HSSI_SCRATCHPAD)))"
+F=$DFL_N6001_F24_OFST U=$DFL_N6001_F24_CSR_OFST
+check "n6001: the VUART's CSR block at DFH + CSR_ADDR" "$U" $((F + ($(rq $((F + 0x18))) >> 1)))
+check "n6001: the VUART's LSR: THR empty, idle" "$DFL_UART_RESET_LSR" "$(qt readb $((BAR0 + U + DFL_UART_LSR)))"
+qt writeb $((BAR0 + U + DFL_UART_SCR)) 0x3c >/dev/null
+check "n6001: the VUART's SCR R/W" 0x3c "$(qt readb $((BAR0 + U + DFL_UART_SCR)))"
+check_str "n6001: the IOPLL at its N6001 offset, after the port header" "$(hx 0x14 1)" \
+	"$(hx $(( $(rq $DFL_N6001_P14_OFST) & 0xfff )) $((DFL_N6001_P14_OFST > P)))"
+check "n6001: no HSSI at the default's offset" 0 "$(rq $((DFL_F15_OFST + DFL_HSSI_SCRATCHPAD)))"
+check "n6001: no Ethernet group (INFO at the default's offset)" 0 "$(rq $((DFL_F10_OFST + DFL_ETH_INFO)))"
+qemu_stop
+for bad in "layout=n6001,msix-in-bar0=on:has no room" "layout=n6001,csr-outside-bars=on:has no room" \
+	   "layout=d5005:unknown"; do
+	if "$QEMU" -machine q35 -accel qtest -qtest null -display none -nodefaults \
+		-L /usr/share/seabios -L /usr/share/qemu \
+		-device "dfl-card,${bad%%:*}" </dev/null >"$TMP/err" 2>&1; then
+		check "${bad%%:*} is refused" 1 0
+	else
+		check "${bad%%:*} is refused" 1 "$(grep -c "${bad#*:}" "$TMP/err")"
+	fi
+done
 
 echo "dfl-card check: $checks checks, $fails failed"
 [ $fails -eq 0 ]

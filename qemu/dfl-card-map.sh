@@ -67,6 +67,67 @@ DFL_FEATURES="
 DFL_NR_FEATURES=8
 
 
+# -device dfl-card,layout=n6001: BAR0 laid out as the N6001 FIM's PF0,
+# one DFL from the FME header through the port's last feature.  Sources
+# (OFS ofs-agx7-pcie-attach c8e9cc1a, its ofs-fim-common 374fd3cc): the
+# walk of verification/tests/sequences/dfh_walking_seq.svh; the DFHs of
+# fme_csr.sv, pg_csr.sv, protocol_checker_csr.sv, vuart_csr.sv, st2mm's,
+# and top.sv's FEAT_ID/FEAT_VER for QSFP, EMIF and PMCI (the dfh_walker
+# test leaves those placeholders); the HSSI's of hssi_csr_test.  BAR0 is
+# 1 MiB (pcie_ss.ip: pf0 bar0_address_width 20).  fme_csr.sv:
+# FAB_CAPABILITY one port, PORT0_OFFSET implemented with BAR 7 (dfl-pci
+# skips it: the port follows in the FME's list).  pg_csr.sv: the port's
+# NEXT_AFU is 0 (PF0's AFUs are behind its VFs), PORT_CAPABILITY 4
+# interrupts and 256 KiB.  GLBL_PERF's id is 0x000 in fme_csr.sv (not
+# Linux's 0x7): Linux makes a dfl_dev of it.  The model's blocks (HSSI, VUART, IOPLL) are at their N6001
+# offsets and behave as in the default layout; every other header is a
+# header only (registers read 0, writes are dropped: an assumption,
+# REGISTERS.md).  No Ethernet group (FME 0x10), no test ids.  The MSI-X
+# table stays in BAR2.
+DFL_N6001_BAR0_SIZE=0x100000
+DFL_N6001_FME_CAP=0x0000000014021000    # FME_HDR_CAP: 1 port, 20 address bits
+DFL_N6001_PORT_OFST0=0x1000000700000000 # FME_HDR_PORT_OFST(0): implemented, BAR 7
+DFL_N6001_PORT_CAP=0x0000000400010000   # PORT_HDR_CAP: 4 interrupts, 256 KiB
+# offset DFH, in the walk's order (type 4 = FIU header, 3 = private)
+DFL_N6001_WALK="\
+0x00000 0x4000000010000000 \
+0x01000 0x3000000020000001 \
+0x03000 0x3000000010000000 \
+0x04000 0x30000000e0001004 \
+0x12000 0x3000000010000013 \
+0x13000 0x3000000010000013 \
+0x14000 0x3000000010002015 \
+0x15000 0x30000000b0001009 \
+0x20000 0x3000000200001012 \
+0x40000 0x3000000200000014 \
+0x60000 0x3010000100000024 \
+0x70000 0x3000000010001005 \
+0x71000 0x4000000010002001 \
+0x72000 0x3000000010001014 \
+0x73000 0x30000000d0002013 \
+0x80000 0x3000010000002010"
+# FME: FME header, thermal 0x1, global perf 0x0, global error 0x4, QSFP0
+# and QSFP1 0x13, HSSI 0x15, EMIF 0x9, PMCI 0x12, ST2MM 0x14, VUART 0x24,
+# PR 0x5; port: port header, user clock 0x14, remote STP 0x13, port
+# errors 0x10 (EOL).  Its dfl_dev.N devices, as DFL_FEATURES (the
+# features dfl-fme and dfl-afu do not drive themselves):
+DFL_N6001_FEATURES="
+0:0x0:0x0:0x3000:0x1000:0x3000000010000000:0:0::0x3000:0:0:0:0:0
+0:0x13:0x0:0x12000:0x1000:0x3000000010000013:0:0::0x12000:0:0:0:0:0
+0:0x13:0x0:0x13000:0x1000:0x3000000010000013:0:0::0x13000:0:0:0:0:0
+0:0x15:0x2:0x14000:0x1000:0x3000000010002015:0:0:0x820:0x14000:0:0:0:0:0
+0:0x9:0x1:0x15000:0xb000:0x30000000b0001009:0:0::0x15000:0:0:0:0:0
+0:0x12:0x1:0x20000:0x20000:0x3000000200001012:0:0::0x20000:0:0:0:0:0
+0:0x14:0x0:0x40000:0x20000:0x3000000200000014:0:0::0x40000:0:0:0:0:0
+0:0x24:0x0:0x60200:0x10:0x3010000100000024:1:1::0x60000:0:0:0x9e6641a6ca26cc04:0xe1df0d4ace8e486c:5
+1:0x14:0x1:0x72000:0x1000:0x3000000010001014:0:0::0x72000:0:0:0:0:0
+"
+DFL_N6001_NR_FEATURES=9
+# Where the blocks the tests drive sit (guest scripts: tests/guest/lib/dfl.sh)
+DFL_N6001_F15_OFST=0x14000 DFL_N6001_F24_OFST=0x60000
+DFL_N6001_F24_CSR_OFST=0x60200 DFL_N6001_PORT_HDR_OFST=0x71000
+DFL_N6001_P14_OFST=0x72000
+
 # FIU headers and the AFU (owned by dfl-fme / dfl-afu, no dfl_dev).
 DFL_FME_HDR_OFST=0x0
 DFL_FME_HDR_DFH=0x4000000010000000

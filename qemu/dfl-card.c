@@ -25,6 +25,13 @@
  * gives a CSR block that is only 2-byte aligned, for the access-width
  * tests (a test-only variant: OFS ships 0x200).
  *
+ * With the property layout=n6001, BAR0 is 1 MiB laid out as the N6001
+ * FIM's PF0 (one DFL: FME, its features, the port and its features, at
+ * the N6001's offsets; DFL_N6001_WALK in the map): the HSSI at 0x14000,
+ * the VUART at 0x60000, the IOPLL at 0x72000, and the N6001's other
+ * headers with no registers behind them.  No AFU, no Ethernet group, no
+ * test feature.
+ *
  * With the property csr-outside-bars=on, FME 0x23's DFHv1 CSR_ADDR is the
  * absolute address 0xfee00000 (the x86 MSI window), outside every BAR of
  * the function: a header Linux must refuse.
@@ -113,6 +120,12 @@ MAP_SAME(DFL_DBG_WRITES_8, DFL_DBG_WRITES_1 + 24);
 
 /* Device Feature Header, the field layout of drivers/fpga/dfl.h. */
 #define DFH_NEXT(dfh)           (((dfh) >> 16) & 0xffffff)
+#define DFH_ID(dfh)             ((dfh) & 0xfff)
+#define DFH_TYPE(dfh)           ((dfh) >> 60)
+#define DFH_TYPE_FIU            4
+#define FIU_ID_PORT             1       /* an FIU header's id: FME 0 */
+#define FME_ID_HSSI             0x15
+#define FME_ID_VUART            0x24
 
 /* Common header registers */
 #define GUID_L                  0x08
@@ -348,6 +361,24 @@ static const DflFeature dfl_features[] = {
 
 #define NFEATURES ARRAY_SIZE(dfl_features)
 
+/*
+ * -device dfl-card,layout=n6001: BAR0 as the N6001 FIM's PF0 (the walk
+ * DFL_N6001_WALK, offset and DFH of every header in the order of the
+ * next pointers; REGISTERS.md).  One list from the FME header through
+ * the port header to the port's last feature, as the FIM chains them:
+ * FME_HDR_PORT_OFST(0) names BAR 7, which dfl-pci skips.  The blocks the
+ * model has (the HSSI, the VUART, the IOPLL) are at their N6001 offsets;
+ * every other header is a header only (its registers read 0).  No AFU:
+ * the port's NEXT_AFU is 0.
+ */
+static const uint64_t n6001_walk[] = DFL_N6001_WALK;
+
+#define N6001_NFEATURES (ARRAY_SIZE(n6001_walk) / 2)
+#define MAX_FEATURES    (NFEATURES > N6001_NFEATURES ? NFEATURES : \
+                         N6001_NFEATURES)
+QEMU_BUILD_BUG_MSG(ARRAY_SIZE(n6001_walk) % 2,
+                   "qemu/dfl-card-map.sh: DFL_N6001_WALK is offset/DFH pairs");
+
 /* PORT_HDR_CAP: port 0, MMIO size in KiB, no irqs */
 #define PORT_CAP_VALUE  ((uint64_t)(DFL_AFU_SIZE / KiB) << 8)
 
@@ -362,8 +393,23 @@ struct DflCardState {
     bool msix_in_bar0;
     bool csr_outside_bars;      /* property csr-outside-bars */
     uint32_t vuart_csr;         /* property vuart-csr */
+    char *layout;               /* property layout: NULL or "n6001" */
 
-    uint64_t scratch[NFEATURES][NSCRATCH];
+    /* the layout: its features, BAR0's size, where the blocks sit */
+    const DflFeature *features;
+    unsigned nfeatures;
+    DflFeature n6001[N6001_NFEATURES];
+    uint64_t bar0_size;
+    uint64_t fme_cap;           /* FME_HDR_CAP */
+    uint64_t port_ofst_reg;     /* FME_HDR_PORT_OFST(0) but ACC_CTRL */
+    uint64_t port_cap;          /* PORT_HDR_CAP */
+    hwaddr port_ofst;           /* the port header */
+    hwaddr afu_ofst;            /* the AFU, 0: none */
+    hwaddr eth_ofst;            /* FME 0x10, 0: none */
+    hwaddr hssi_ofst;           /* FME 0x15 */
+    hwaddr vuart_ofst;          /* FME 0x24 */
+
+    uint64_t scratch[MAX_FEATURES][NSCRATCH];
 
     /* FME 0x10, the Ethernet group: CTRL, STAT, its components' registers */
     uint64_t eth_ctrl;
@@ -424,13 +470,13 @@ struct DflCardState {
  * belongs to: its DFH's region [offset, offset + size) or, for DFHv1, a
  * qword that overlaps its CSR block.  *off = @reg - the DFH's offset.
  */
-static const DflFeature *dfl_card_find(hwaddr reg, unsigned *idx,
-                                       hwaddr *off)
+static const DflFeature *dfl_card_find(DflCardState *s, hwaddr reg,
+                                       unsigned *idx, hwaddr *off)
 {
     unsigned i;
 
-    for (i = 0; i < NFEATURES; i++) {
-        const DflFeature *f = &dfl_features[i];
+    for (i = 0; i < s->nfeatures; i++) {
+        const DflFeature *f = &s->features[i];
         hwaddr csr = f->v1 ? f->offset + f->v1->csr : 0;
 
         if ((reg >= f->offset && reg < f->offset + f->size) ||
@@ -512,7 +558,7 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     uint64_t val;
     int j;
 
-    f = dfl_card_find(reg, &idx, &off);
+    f = dfl_card_find(s, reg, &idx, &off);
     if (!f) {
         return 0;
     }
@@ -541,10 +587,9 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
         case GUID_H:
             return DFL_FME_GUID_H;
         case FME_HDR_CAP:
-            return DFL_FME_CAP;
+            return s->fme_cap;
         case FME_HDR_PORT_OFST0:
-            /* implemented, BAR 0, DFL at DFL_PORT_HDR_OFST */
-            return FME_PORT_OFST_IMP | s->fme_port_acc | DFL_PORT_HDR_OFST;
+            return s->port_ofst_reg | s->fme_port_acc;
         case FME_HDR_BITSTREAM_ID:
             return DFL_FME_BITSTREAM_ID;
         case FME_HDR_BITSTREAM_MD:
@@ -558,9 +603,9 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
         case GUID_H:
             return DFL_PORT_GUID_H;
         case NEXT_AFU:
-            return DFL_AFU_OFST - DFL_PORT_HDR_OFST;
+            return s->afu_ofst ? s->afu_ofst - s->port_ofst : 0;
         case PORT_HDR_CAP:
-            return PORT_CAP_VALUE;
+            return s->port_cap;
         case PORT_HDR_CTRL:
             /* the reset is acknowledged as soon as it is requested */
             return s->port_ctrl |
@@ -631,7 +676,7 @@ static void dfl_card_reg_write(DflCardState *s, hwaddr reg, uint64_t val,
     hwaddr off;
     int j;
 
-    f = dfl_card_find(reg, &idx, &off);
+    f = dfl_card_find(s, reg, &idx, &off);
     if (!f) {
         return;
     }
@@ -703,14 +748,14 @@ static void dfl_card_count(DflCardState *s, hwaddr addr, unsigned size,
  */
 static bool dfl_card_vuart_window(DflCardState *s, hwaddr addr)
 {
-    return addr >= DFL_F24_OFST + s->vuart_csr &&
-           addr < DFL_F24_OFST + s->vuart_csr + VUART_SPAN;
+    return addr >= s->vuart_ofst + s->vuart_csr &&
+           addr < s->vuart_ofst + s->vuart_csr + VUART_SPAN;
 }
 
 /* 16550 register index of the lane that holds @addr, or -1 */
 static int dfl_card_vuart_reg(DflCardState *s, hwaddr addr)
 {
-    hwaddr reg = (addr - DFL_F24_OFST - s->vuart_csr) >> VUART_REG_SHIFT;
+    hwaddr reg = (addr - s->vuart_ofst - s->vuart_csr) >> VUART_REG_SHIFT;
 
     return reg < VUART_NREGS ? reg : -1;
 }
@@ -718,7 +763,7 @@ static int dfl_card_vuart_reg(DflCardState *s, hwaddr addr)
 /* Offset of @addr in its 32-bit lane of the 16550 */
 static unsigned dfl_card_vuart_lane_off(DflCardState *s, hwaddr addr)
 {
-    return (addr - DFL_F24_OFST - s->vuart_csr) & 3;
+    return (addr - s->vuart_ofst - s->vuart_csr) & 3;
 }
 
 static uint64_t dfl_card_vuart_read(DflCardState *s, hwaddr addr,
@@ -780,7 +825,7 @@ static void dfl_card_vuart_irq(void *opaque, int n, int level)
  */
 static bool dfl_card_hssi_window(DflCardState *s, hwaddr addr)
 {
-    return addr >= DFL_F15_OFST && addr < DFL_F15_OFST + DFL_HSSI_SIZE;
+    return addr >= s->hssi_ofst && addr < s->hssi_ofst + DFL_HSSI_SIZE;
 }
 
 /* ColdReset: the subsystem's state as after power-on; not the wrapper's */
@@ -996,7 +1041,7 @@ static uint64_t dfl_card_hssi_read(DflCardState *s, hwaddr addr,
                                    unsigned size)
 {
     unsigned shift = (addr & 7) * 8;
-    uint64_t v = dfl_card_hssi_qword(s, (addr - DFL_F15_OFST) & ~7ULL) >> shift;
+    uint64_t v = dfl_card_hssi_qword(s, (addr - s->hssi_ofst) & ~7ULL) >> shift;
 
     return size == 8 ? v : v & ((1ULL << (size * 8)) - 1);
 }
@@ -1060,7 +1105,7 @@ static void dfl_card_hssi_cold_rst_write(DflCardState *s, uint64_t req)
 static void dfl_card_hssi_write(DflCardState *s, hwaddr addr, uint64_t val,
                                 unsigned size)
 {
-    hwaddr off = (addr - DFL_F15_OFST) & ~7ULL;
+    hwaddr off = (addr - s->hssi_ofst) & ~7ULL;
     unsigned shift = (addr & 7) * 8;
     uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
 
@@ -1103,10 +1148,10 @@ static void dfl_card_hssi_reset(DflCardState *s)
         qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
-static bool dfl_card_eth_window(hwaddr addr)
+static bool dfl_card_eth_window(DflCardState *s, hwaddr addr)
 {
-    return addr >= DFL_F10_OFST + DFL_ETH_INFO &&
-           addr < DFL_F10_OFST + DFL_ETH_STAT + 8;
+    return s->eth_ofst && addr >= s->eth_ofst + DFL_ETH_INFO &&
+           addr < s->eth_ofst + DFL_ETH_STAT + 8;
 }
 
 /*
@@ -1195,7 +1240,7 @@ static uint64_t dfl_card_eth_read(DflCardState *s, hwaddr addr, unsigned size)
     unsigned shift = (addr & 7) * 8;
     uint64_t v = 0;
 
-    switch ((addr - DFL_F10_OFST) & ~7ULL) {
+    switch ((addr - s->eth_ofst) & ~7ULL) {
     case DFL_ETH_INFO:
         v = DFL_ETH_INFO_V;
         break;
@@ -1220,7 +1265,7 @@ static void dfl_card_eth_write(DflCardState *s, hwaddr addr, uint64_t val,
     unsigned shift = (addr & 7) * 8;
     uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
 
-    if (((addr - DFL_F10_OFST) & ~7ULL) != DFL_ETH_CTRL) {
+    if (((addr - s->eth_ofst) & ~7ULL) != DFL_ETH_CTRL) {
         return;         /* INFO and STAT are read-only */
     }
     s->eth_ctrl = (s->eth_ctrl & ~mask) | ((val << shift) & mask);
@@ -1254,7 +1299,7 @@ static uint64_t dfl_card_mmio_read(void *opaque, hwaddr addr, unsigned size)
     if (dfl_card_hssi_window(s, addr)) {
         return dfl_card_hssi_read(s, addr, size);
     }
-    if (dfl_card_eth_window(addr)) {
+    if (dfl_card_eth_window(s, addr)) {
         return dfl_card_eth_read(s, addr, size);
     }
     v = dfl_card_reg_read(s, addr & ~7ULL) >> shift;
@@ -1277,7 +1322,7 @@ static void dfl_card_mmio_write(void *opaque, hwaddr addr, uint64_t val,
         dfl_card_hssi_write(s, addr, val, size);
         return;
     }
-    if (dfl_card_eth_window(addr)) {
+    if (dfl_card_eth_window(s, addr)) {
         dfl_card_eth_write(s, addr, val, size);
         return;
     }
@@ -1407,6 +1452,82 @@ static void dfl_card_uninit_msix(DflCardState *s)
     pcie_cap_exit(pdev);
 }
 
+/* The default layout: the map's DFL_FEATURES, BAR0 DFL_BAR0_SIZE */
+static void dfl_card_default_layout(DflCardState *s)
+{
+    s->features = dfl_features;
+    s->nfeatures = NFEATURES;
+    s->bar0_size = DFL_BAR0_SIZE;
+    /* implemented, BAR 0, the port's own DFL at DFL_PORT_HDR_OFST */
+    s->port_ofst_reg = FME_PORT_OFST_IMP | DFL_PORT_HDR_OFST;
+    s->fme_cap = DFL_FME_CAP;
+    s->port_cap = PORT_CAP_VALUE;
+    s->port_ofst = DFL_PORT_HDR_OFST;
+    s->afu_ofst = DFL_AFU_OFST;
+    s->eth_ofst = DFL_F10_OFST;
+    s->hssi_ofst = DFL_F15_OFST;
+    s->vuart_ofst = DFL_F24_OFST;
+}
+
+/*
+ * layout=n6001: the features of DFL_N6001_WALK, in its order; headers
+ * after the port header are the port's.  The HSSI and the VUART are the
+ * FME's features with their ids; the port's 0x14 (the IOPLL) reads 0 as
+ * in the default layout.  A feature whose next offset is 0 (the EOL one)
+ * spans 4 KiB, as dfl.c assumes.
+ */
+static bool dfl_card_n6001_layout(DflCardState *s, Error **errp)
+{
+    bool port = false;
+    unsigned i;
+
+    if (s->msix_in_bar0 || s->csr_outside_bars) {
+        error_setg(errp, "dfl-card: layout=n6001 has no room for "
+                   "msix-in-bar0 and no feature 0x23 for csr-outside-bars");
+        return false;
+    }
+    s->port_ofst = s->hssi_ofst = s->vuart_ofst = 0;
+    for (i = 0; i < N6001_NFEATURES; i++) {
+        DflFeature *f = &s->n6001[i];
+        uint64_t dfh = n6001_walk[2 * i + 1];
+
+        *f = (DflFeature) {
+            .offset = n6001_walk[2 * i], .dfh = dfh,
+            .size = DFH_NEXT(dfh) ? DFH_NEXT(dfh) : 4 * KiB,
+            .kind = KIND_PRIVATE,
+        };
+        if (DFH_TYPE(dfh) == DFH_TYPE_FIU) {
+            port = DFH_ID(dfh) == FIU_ID_PORT;
+            f->kind = port ? KIND_PORT_HDR : KIND_FME_HDR;
+            if (port) {
+                s->port_ofst = f->offset;
+            }
+        } else if (!port && DFH_ID(dfh) == FME_ID_HSSI) {
+            s->hssi_ofst = f->offset;
+        } else if (!port && DFH_ID(dfh) == FME_ID_VUART) {
+            /* as in dfl_features[]: the region below the 16550 */
+            f->size = DFL_F24_CSR_DEFAULT;
+            f->scratch[0] = DFL_F24_SCRATCHPAD;
+            f->v1 = &vuart_v1;
+            s->vuart_ofst = f->offset;
+        }
+    }
+    if (!s->port_ofst || !s->hssi_ofst || !s->vuart_ofst) {
+        error_setg(errp, "dfl-card: DFL_N6001_WALK lacks the port header, "
+                   "the HSSI or the VUART");
+        return false;
+    }
+    s->features = s->n6001;
+    s->nfeatures = N6001_NFEATURES;
+    s->bar0_size = DFL_N6001_BAR0_SIZE;
+    s->fme_cap = DFL_N6001_FME_CAP;
+    s->port_ofst_reg = DFL_N6001_PORT_OFST0;
+    s->port_cap = DFL_N6001_PORT_CAP;
+    s->afu_ofst = 0;
+    s->eth_ofst = 0;
+    return true;
+}
+
 static void dfl_card_realize(PCIDevice *pdev, Error **errp)
 {
     DflCardState *s = DFL_CARD(pdev);
@@ -1422,6 +1543,17 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
                    "[%#x, %#x]", s->vuart_csr, VUART_CSR_MIN, VUART_CSR_MAX);
         return;
     }
+    if (!s->layout) {
+        dfl_card_default_layout(s);
+    } else if (!strcmp(s->layout, "n6001")) {
+        if (!dfl_card_n6001_layout(s, errp)) {
+            return;
+        }
+    } else {
+        error_setg(errp, "dfl-card: layout=%s: unknown (n6001, or no "
+                   "property for the default)", s->layout);
+        return;
+    }
 
     ret = pcie_endpoint_cap_init(pdev, 0x80);
     if (ret < 0) {
@@ -1430,7 +1562,7 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
     }
 
     memory_region_init_io(&s->bar0, OBJECT(s), &dfl_card_mmio_ops, s,
-                          "dfl-card-dfl", DFL_BAR0_SIZE);
+                          "dfl-card-dfl", s->bar0_size);
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
 
@@ -1504,12 +1636,12 @@ static void dfl_card_reset(DeviceState *dev)
 
 static const VMStateDescription vmstate_dfl_card = {
     .name = TYPE_DFL_CARD,
-    .version_id = 6,
-    .minimum_version_id = 6,
+    .version_id = 7,
+    .minimum_version_id = 7,
     .fields = (VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, DflCardState),
         VMSTATE_MSIX(parent_obj, DflCardState),
-        VMSTATE_UINT64_2DARRAY(scratch, DflCardState, NFEATURES,
+        VMSTATE_UINT64_2DARRAY(scratch, DflCardState, MAX_FEATURES,
                                NSCRATCH),
         VMSTATE_UINT64(fme_port_acc, DflCardState),
         VMSTATE_UINT64(port_ctrl, DflCardState),
@@ -1562,6 +1694,7 @@ static Property dfl_card_properties[] = {
                      false),
     DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr,
                        DFL_F24_CSR_DEFAULT),
+    DEFINE_PROP_STRING("layout", DflCardState, layout),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -15,6 +15,8 @@
 #                                 written, e.g. 0x31):
 #                                   DFL_FEATURE_FME_0x31_DFH_OFST
 #                                   DFL_FEATURE_FME_0x31_DFH
+#   DFL_N6001_FEATURES            nothing: the tests' view of
+#                                 layout=n6001 (the model reads the walk)
 #   a word not starting with a digit   #define NAME "value"
 # The map is read by sourcing it with sh (as the guest's busybox sh does),
 # so the header holds exactly the values the tests see; a map that does
@@ -89,6 +91,7 @@ echo "#ifndef DFL_CARD_MAP_H"
 echo "#define DFL_CARD_MAP_H"
 for n in $names; do
 	eval "v=\$$n"
+	[ "$n" != DFL_N6001_FEATURES ] || continue
 	if [ "$n" = DFL_FEATURES ]; then
 		seen=
 		for f in $v; do
@@ -113,7 +116,7 @@ for n in $names; do
 	fi
 	case $v in
 	*'
-'*)		die "$n: a multi-line value (only DFL_FEATURES may be one)" ;;
+'*)		die "$n: a multi-line value (only DFL_FEATURES and DFL_N6001_FEATURES may be one)" ;;
 	esac
 	if c=$(c_number "$v"); then
 		echo "#define $n $c"

@@ -231,3 +231,31 @@ reg64_hex() {
 		awk '{ for (i = NF; i > 0; i--) printf "%s", $i }'
 }
 reg64() { echo $(( 0x$(reg64_hex "$1" "$2") )); }
+
+# bar0_size BDF: the size of the card's BAR0, in bytes.
+bar0_size() {
+	local start end
+	read -r start end _ < "/sys/bus/pci/devices/$1/resource"
+	echo $(( end - start + 1 ))
+}
+
+# The layout of the card under test: a 1 MiB BAR0 is the N6001's
+# (-device dfl-card,layout=n6001, or a real N6001's PF0 with DFL_PCI_DEV):
+# its offsets and dfl_devs replace the default layout's, so the suites
+# that drive the VUART and the HSSI run unchanged on it. DFL_LAYOUT says
+# which (default or n6001).
+DFL_LAYOUT=default
+dfl_apply_layout() {
+	local bdf
+	bdf=$(dfl_card_bdf)
+	[ -n "$bdf" ] && [ -n "${DFL_N6001_BAR0_SIZE:-}" ] || return 0
+	[ "$(bar0_size "$bdf")" = $((DFL_N6001_BAR0_SIZE)) ] || return 0
+	DFL_LAYOUT=n6001
+	DFL_BAR0_SIZE=$DFL_N6001_BAR0_SIZE
+	DFL_FEATURES=$DFL_N6001_FEATURES
+	DFL_NR_FEATURES=$DFL_N6001_NR_FEATURES
+	DFL_F15_OFST=$DFL_N6001_F15_OFST
+	DFL_F24_OFST=$DFL_N6001_F24_OFST
+	DFL_F24_CSR_OFST=$DFL_N6001_F24_CSR_OFST
+}
+dfl_apply_layout

@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+# The card in a shipping card's layout (-device dfl-card,layout=n6001:
+# BAR0 as the N6001 FIM's PF0, qemu/dfl-card-map.sh): the dfl core walks
+# the whole list, FME and port in one DFL as the FIM chains them, without
+# a warning; the dfl_devs are the map's, in order; dfl-fme and dfl-afu
+# take what is theirs; vfio-dfl takes the HSSI and the VUART at their
+# N6001 offsets and refuses every other feature. Suites 12 and 14 run
+# unchanged on this layout too (tests/suites). On a real N6001, with
+# DFL_PCI_DEV set, the same checks hold but the model's dmesg baseline.
+. /usr/bin/tap.sh
+. /usr/bin/dfl.sh
+
+bdf=$(dfl_card_bdf)
+need "card found ($bdf)" test -n "$bdf"
+need "BAR0 is the N6001's 1 MiB: layout n6001" test "$DFL_LAYOUT" = n6001
+eq "dfl-pci binds the card" dfl-pci "$(driver_of /sys/bus/pci/devices/$bdf)"
+
+# The enumeration's messages: nothing at warning level or above from the
+# DFL drivers or about the card (busybox dmesg -r: "<level>" prefixes,
+# 0-4 are emerg..warning).
+dmesg -r | grep -E '^<[0-4]>' > /tmp/warn.all
+grep -iE "$bdf|dfl|fpga|fme|afu|port\.|uart|ttyS" /tmp/warn.all > /tmp/warn.card
+diag "kernel messages at warning level or above: $(wc -l < /tmp/warn.all), about the card: $(wc -l < /tmp/warn.card)"
+sed 's/^/# /' /tmp/warn.all
+eq "no warning or error about the card or from a DFL driver" "" "$(cat /tmp/warn.card)"
+
+# The FIUs and what their drivers take of the walk
+fme=$(ls /sys/bus/platform/drivers/dfl-fme/ | grep '^dfl-fme\.' | head -n1)
+port=$(ls /sys/bus/platform/drivers/dfl-port/ | grep '^dfl-port\.' | head -n1)
+ok "dfl-fme probed ($fme)" test -n "$fme"
+ok "dfl-afu probed ($port): the port header at BAR0 $(printf %#x $DFL_N6001_PORT_HDR_OFST), in the FME's list" test -n "$port"
+F=/sys/bus/platform/devices/$fme
+ok "dfl-fme drives the global error feature (0x4): $fme/errors" test -d "$F/errors"
+ok "dfl-fme drives the thermal feature (0x1): a hwmon under $fme" sh -c "ls -d $F/hwmon/hwmon*"
+ok "dfl-fme drives partial reconfiguration (0x5): its FPGA manager" sh -c "ls -d $F/dfl-fme-mgr.*"
+ok "dfl-afu drives the port's error feature (0x10): $port/errors" test -d "/sys/bus/platform/devices/$port/errors"
+
+# The dfl_devs: the map's, in the order of the walk (dfl_dev.N numbers)
+want= got=
+for f in $DFL_FEATURES; do
+	want="$want $(feature_field "$f" 1):0x$(printf %x $(( $(feature_field "$f" 2) )))"
+done
+for n in $(ls /sys/bus/dfl/devices | sed -n 's/^dfl_dev\.//p' | sort -n); do
+	d=/sys/bus/dfl/devices/dfl_dev.$n
+	[ "$(dfl_dev_card "dfl_dev.$n")" = "$bdf" ] || continue
+	got="$got $(( $(cat $d/type) )):$(cat $d/feature_id)"
+done
+eq "the dfl_devs, in order: GLBL_PERF (id 0), QSFP0/1, HSSI, EMIF, PMCI, ST2MM, VUART; the IOPLL" \
+	"$want" "$got"
+eq "dfl_dev count" "$DFL_NR_FEATURES" "$(dfl_dev_count)"
+
+# vfio-dfl: the two allowlisted blocks bind at their N6001 offsets, every
+# other dfl_dev is refused with -EPERM and the one message.
+modprobe vfio-dfl
+for f in $DFL_FEATURES; do
+	t=$(feature_field "$f" 1) id=0x$(printf %x $(( $(feature_field "$f" 2) )))
+	for d in $(ls /sys/bus/dfl/devices | grep '^dfl_dev\.'); do
+		D=/sys/bus/dfl/devices/$d
+		[ "$(( $(cat $D/type) )):$(cat $D/feature_id)" = "$t:$id" ] || continue
+		[ "$(dfl_dev_card "$d")" = "$bdf" ] || continue
+		grep -qx "$d" /tmp/seen 2>/dev/null && continue
+		echo "$d" >> /tmp/seen
+		dmesg_mark
+		bind_to vfio-dfl "$d"
+		case $t:$id in
+		0:0x15|0:0x24)
+			eq "$d (type $t feature $id) binds vfio-dfl" vfio-dfl "$(driver_of $D)"
+			if [ "$id" = 0x15 ]; then
+				eq "$d: its region starts with the HSSI's DFH (BAR0 $(printf %#x $DFL_F15_OFST))" \
+					"$(printf %016x $DFL_HSSI_DFH)" "$(reg64_hex "$d" 0)"
+			else
+				eq "$d: its region is the 16550 at BAR0 $(printf %#x $DFL_F24_CSR_OFST) (LSR: THR empty, idle)" \
+					60 "$(vfio-dfl-tool pread "$d" $DFL_UART_LSR 1)"
+			fi
+			;;
+		*)
+			eq "$d (type $t feature $id) is refused" none "$(driver_of $D)"
+			eq "$d: one message, -EPERM" 2 "$(dmesg_new | grep -cE "$d: (feature $id of FIU type $t is not on the DMA-free allowlist|probe with driver vfio-dfl failed with error -1$)")"
+			;;
+		esac
+		bind_to "" "$d"
+	done
+done
+rm -f /tmp/seen
+tap_done
