@@ -846,6 +846,18 @@ check "eth: +0x20 to the end of the page reads 0" 0 "$(( $(rq $((E + 0x20))) | $
 qemu_stop
 
 ########################################################################
+# Run 4b: eth-info=N: the Ethernet group's INFO, nothing else
+for info in $DFL_ETH_INFO_10G $DFL_ETH_INFO_HOST; do
+	qemu_start ",eth-info=$info"
+	cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
+	cfg 0x04 0x6
+	check "eth-info=$info: ETH_GROUP_INFO" "$info" "$(rq $((DFL_F10_OFST + DFL_ETH_INFO)))"
+	check "eth-info=$info: the group still walked at its offset" "$DFL_F10_OFST" \
+		"$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } | sed -n 's/^\(0x1000\):.*/\1/p')"
+	qemu_stop
+done
+
+########################################################################
 # Run 5: layout=n6001, BAR0 as the N6001 FIM's PF0: the whole walk (FME,
 # port and their features in one list), the FIU header registers that
 # make it one list, the dfl_devs Linux makes of it, and the model's

@@ -182,6 +182,10 @@ DFL_F10_OFST=0x1000                     # the DFH
 DFL_ETH_INFO=0x08                       # RO: GROUP_ID[7:0] PHY_NUM[15:8] SPEED[23:16] DIRECTION[24] LW_MAC[25]
 DFL_ETH_INFO_V=0x01190400               # line side, 25G, 4 links, group 0 (assumption: an N3000 2x2x25G)
 DFL_ETH_NLINKS=4
+# -device dfl-card,eth-info=N: INFO reads N, the components behind it stay
+# the 25G group's (the variants vfio-dfl must refuse, by their INFO):
+DFL_ETH_INFO_10G=0x010a0800             # line side, 10G, 8 links (the N3000's 8x10G)
+DFL_ETH_INFO_HOST=0x00190401            # host side, 25G, 4 links, group 1
 DFL_ETH_CTRL=0x10                       # RW: CMD[63:62] (1 read, 2 write) DEV_SELECT[53:49] FEAT_SELECT[48] ADDR[47:32] WR_DATA[31:0]
 DFL_ETH_STAT=0x18                       # RO: RW_VAL[32] RD_DATA[31:0]; cleared by a CTRL write
 DFL_ETH_MAC_PHY_CONFIG=0x310            # MAC (device 2i+3): [2:0] set = MAC/PCS held in reset; 0 at power-on (assumption)

@@ -25,6 +25,11 @@
  * gives a CSR block that is only 2-byte aligned, for the access-width
  * tests (a test-only variant: OFS ships 0x200).
  *
+ * With the property eth-info=N, FME 0x10's ETH_GROUP_INFO reads N (default
+ * a line-side 25G group of 4 links): other groups the N3000 ships (10G,
+ * host side) by their INFO only, the components behind it stay the 25G
+ * group's.
+ *
  * With the property layout=n6001, BAR0 is 1 MiB laid out as the N6001
  * FIM's PF0 (one DFL: FME, its features, the port and its features, at
  * the N6001's offsets; DFL_N6001_WALK in the map): the HSSI at 0x14000,
@@ -394,6 +399,7 @@ struct DflCardState {
     bool csr_outside_bars;      /* property csr-outside-bars */
     uint32_t vuart_csr;         /* property vuart-csr */
     char *layout;               /* property layout: NULL or "n6001" */
+    uint32_t eth_info;          /* property eth-info: ETH_GROUP_INFO */
 
     /* the layout: its features, BAR0's size, where the blocks sit */
     const DflFeature *features;
@@ -1242,7 +1248,7 @@ static uint64_t dfl_card_eth_read(DflCardState *s, hwaddr addr, unsigned size)
 
     switch ((addr - s->eth_ofst) & ~7ULL) {
     case DFL_ETH_INFO:
-        v = DFL_ETH_INFO_V;
+        v = s->eth_info;
         break;
     case DFL_ETH_CTRL:
         v = s->eth_ctrl;
@@ -1695,6 +1701,7 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr,
                        DFL_F24_CSR_DEFAULT),
     DEFINE_PROP_STRING("layout", DflCardState, layout),
+    DEFINE_PROP_UINT32("eth-info", DflCardState, eth_info, DFL_ETH_INFO_V),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -64,5 +64,29 @@ eq "uio_dfl's user finds it as vfio-dfl left it: loopback off, MACs held" \
 	"reset 0xf loopback 0x0" "$(ug macs)"
 eq "and releases a MAC as linux-dfl's ndo_open does" "mac run mac-reset 0xe loopback 0x0" \
 	"$(ug mac 0 run) $(eth)"
+
+# The groups vfio-dfl has no reset for: a 10G group (its PHY reset is
+# known only from linux-dfl's driver) and a host-side group (linux-dfl
+# keeps its MACs running). Cards 2 and 3 carry them (eth-info, the map's
+# DFL_ETH_INFO_10G and DFL_ETH_INFO_HOST): uio_dfl takes them as any
+# 0x10, vfio-dfl refuses them at probe with -EPERM and one message.
+for c in "2 $DFL_ETH_INFO_10G line 8 10" "3 $DFL_ETH_INFO_HOST host 4 25"; do
+	set -- $c
+	card=$(dfl_cards "$1" | tail -n1)
+	d=$(dfl_dev_by_id 0 0x10 "$card")
+	need "card $1 ($card) has an Ethernet group ($d)" test -n "$d"
+	eq "$d: uio_dfl binds it" uio_dfl "$(driver_of /sys/bus/dfl/devices/$d)"
+	eq "$d: ETH_GROUP_INFO is the map's ($3 side, $4 links at $5G)" \
+		"links $4 speed $5 line-side $([ $3 = line ] && echo 1 || echo 0) group $(( $2 & 0xff ))" \
+		"$(eth-group uio "$(uio_of "$d")" info)"
+	dmesg_mark
+	bind_to vfio-dfl "$d"
+	eq "$d: vfio-dfl refuses it" none "$(driver_of /sys/bus/dfl/devices/$d)"
+	eq "$d: one message saying what the group is, and -EPERM" \
+		"$d: Ethernet group: $3 side, $4 links at $5 G; only line-side 25G and 40G groups of 1 to 8 links have a reset here
+$d: probe with driver vfio-dfl failed with error -1" \
+		"$(dmesg_new | grep -o "$d: .*")"
+	bind_to "" "$d"
+done
 ok "no kernel splat" no_new_splat
 tap_done
