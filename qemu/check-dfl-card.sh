@@ -645,7 +645,7 @@ check "vuart-csr: the shipped offset is not the 16550 now" 0 \
 check "vuart-csr: LSR at CSR + 0x14: THR empty, idle" 0x60 "$(ub $DFL_UART_LSR)"
 qemu_stop
 for bad in 0x201 0x80 0x402; do
-	if "$QEMU" -machine q35 -accel qtest -qtest null -display none -nodefaults \
+	if timeout 20 "$QEMU" -machine q35 -accel qtest -qtest null -display none -nodefaults \
 		-L /usr/share/seabios -L /usr/share/qemu \
 		-device "dfl-card,vuart-csr=$bad" </dev/null >"$TMP/err" 2>&1; then
 		check "vuart-csr=$bad is refused" 1 0
@@ -915,6 +915,14 @@ for f in $DFL_N6001_FEATURES; do
 	fi
 done
 check "n6001: dfl_devs in the map" "$DFL_N6001_NR_FEATURES" "$n"
+# ... and they are the walk's private features but those dfl-fme (0x1,
+# 0x4, 0x5) and dfl-afu (0x10, 0x13) drive: nothing missing, in order
+check_str "n6001: the map's dfl_devs are the walk's private features, in order" \
+	"$(while read -r o v; do
+		[ $(( (v >> 60) & 0xf )) -eq 3 ] || continue
+		printf '%d:%#x\n' $((o >= P)) $((v & 0xfff))
+	done <<<"$walked" | grep -vxE '0:0x(1|4|5)|1:0x(10|13)')" \
+	"$(for f in $DFL_N6001_FEATURES; do IFS=: read -r fiu fid _ <<<"$f"; printf '%d:%#x\n' "$fiu" "$fid"; done)"
 H=$DFL_N6001_F15_OFST
 check "n6001: the HSSI at its N6001 offset" "$DFL_HSSI_DFH" "$(rq $H)"
 check "n6001: ... its HSSI_VERSION" "$DFL_HSSI_VERSION_V" "$(qt readl $((BAR0 + H + DFL_HSSI_VERSION)))"
@@ -930,9 +938,20 @@ check_str "n6001: the IOPLL at its N6001 offset, after the port header" "$(hx 0x
 check "n6001: no HSSI at the default's offset" 0 "$(rq $((DFL_F15_OFST + DFL_HSSI_SCRATCHPAD)))"
 check "n6001: no Ethernet group (INFO at the default's offset)" 0 "$(rq $((DFL_F10_OFST + DFL_ETH_INFO)))"
 qemu_stop
+# layout=n6001 with vuart-csr: the 16550 moves within the VUART's page
+qemu_start ",layout=n6001,vuart-csr=$DFL_F24_CSR_ODD"
+cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
+cfg 0x04 0x6
+F=$DFL_N6001_F24_OFST U=$((DFL_N6001_F24_OFST + DFL_F24_CSR_ODD))
+check "n6001, vuart-csr: CSR_ADDR" $((DFL_F24_CSR_ODD << 1)) "$(rq $((F + 0x18)))"
+qt writeb $((BAR0 + U + DFL_UART_SCR)) 0x5c >/dev/null
+check "n6001, vuart-csr: SCR R/W at the moved CSR block + 0x1c" 0x5c "$(qt readb $((BAR0 + U + DFL_UART_SCR)))"
+check "n6001, vuart-csr: nothing at the shipped offset" 0 \
+	"$(qt readb $((BAR0 + DFL_N6001_F24_CSR_OFST + DFL_UART_SCR)))"
+qemu_stop
 for bad in "layout=n6001,msix-in-bar0=on:has no room" "layout=n6001,csr-outside-bars=on:has no room" \
-	   "layout=d5005:unknown"; do
-	if "$QEMU" -machine q35 -accel qtest -qtest null -display none -nodefaults \
+	   "layout=n6001,eth-info=$DFL_ETH_INFO_10G:has no room" "layout=d5005:unknown"; do
+	if timeout 20 "$QEMU" -machine q35 -accel qtest -qtest null -display none -nodefaults \
 		-L /usr/share/seabios -L /usr/share/qemu \
 		-device "dfl-card,${bad%%:*}" </dev/null >"$TMP/err" 2>&1; then
 		check "${bad%%:*} is refused" 1 0

@@ -129,8 +129,6 @@ MAP_SAME(DFL_DBG_WRITES_8, DFL_DBG_WRITES_1 + 24);
 #define DFH_TYPE(dfh)           ((dfh) >> 60)
 #define DFH_TYPE_FIU            4
 #define FIU_ID_PORT             1       /* an FIU header's id: FME 0 */
-#define FME_ID_HSSI             0x15
-#define FME_ID_VUART            0x24
 
 /* Common header registers */
 #define GUID_L                  0x08
@@ -187,7 +185,8 @@ MAP_SAME(DFL_DBG_WRITES_8, DFL_DBG_WRITES_1 + 24);
  */
 #define VUART_CSR_MIN           0x100   /* vuart-csr: above the scratchpad */
 #define VUART_CSR_MAX           0x400   /* vuart-csr: the IP's slave ends
-                                         * before BAR0 0x8000 */
+                                         * before the next page (default
+                                         * layout: before BAR0 0x8000) */
 #define VUART_SPAN              0x200   /* the UART IP's slave */
 #define VUART_REG_WIDTH         4ULL
 #define VUART_REG_SHIFT         2
@@ -1487,9 +1486,11 @@ static bool dfl_card_n6001_layout(DflCardState *s, Error **errp)
     bool port = false;
     unsigned i;
 
-    if (s->msix_in_bar0 || s->csr_outside_bars) {
+    if (s->msix_in_bar0 || s->csr_outside_bars ||
+        s->eth_info != DFL_ETH_INFO_V) {
         error_setg(errp, "dfl-card: layout=n6001 has no room for "
-                   "msix-in-bar0 and no feature 0x23 for csr-outside-bars");
+                   "msix-in-bar0, no feature 0x23 for csr-outside-bars "
+                   "and no Ethernet group for eth-info");
         return false;
     }
     s->port_ofst = s->hssi_ofst = s->vuart_ofst = 0;
@@ -1508,9 +1509,11 @@ static bool dfl_card_n6001_layout(DflCardState *s, Error **errp)
             if (port) {
                 s->port_ofst = f->offset;
             }
-        } else if (!port && DFH_ID(dfh) == FME_ID_HSSI) {
+        } else if (port) {
+            continue;
+        } else if (DFH_ID(dfh) == DFH_ID(DFL_HSSI_DFH)) {
             s->hssi_ofst = f->offset;
-        } else if (!port && DFH_ID(dfh) == FME_ID_VUART) {
+        } else if (DFH_ID(dfh) == DFH_ID(DFL_FEATURE_FME_0x24_DFH)) {
             /* as in dfl_features[]: the region below the 16550 */
             f->size = DFL_F24_CSR_DEFAULT;
             f->scratch[0] = DFL_F24_SCRATCHPAD;

@@ -239,17 +239,28 @@ bar0_size() {
 	echo $(( end - start + 1 ))
 }
 
-# The layout of the card under test: a 1 MiB BAR0 is the N6001's
-# (-device dfl-card,layout=n6001, or a real N6001's PF0 with DFL_PCI_DEV):
-# its offsets and dfl_devs replace the default layout's, so the suites
-# that drive the VUART and the HSSI run unchanged on it. DFL_LAYOUT says
-# which (default or n6001).
+# dfh_id BDF OFF: the feature id in the DFH at BAR0 + OFF, or nothing
+dfh_id() {
+	local v
+	v=$(dfl-card-dbg "$1" bar0 "$2" 2>/dev/null) || return 0
+	printf '%#x\n' $(( v & 0xfff ))
+}
+
+# The layout of the card under test (the first card, or DFL_PCI_DEV): the
+# N6001's (-device dfl-card,layout=n6001, or a real N6001's PF0) is a
+# 1 MiB BAR0 with the HSSI and the VUART at their N6001 offsets. Its
+# offsets and dfl_devs replace the default layout's, so the suites that
+# drive the VUART and the HSSI run unchanged on it; the default layout's
+# other offsets are unset there, so that a suite using one fails loudly.
+# DFL_LAYOUT says which (default or n6001).
 DFL_LAYOUT=default
 dfl_apply_layout() {
 	local bdf
 	bdf=$(dfl_card_bdf)
 	[ -n "$bdf" ] && [ -n "${DFL_N6001_BAR0_SIZE:-}" ] || return 0
-	[ "$(bar0_size "$bdf")" = $((DFL_N6001_BAR0_SIZE)) ] || return 0
+	[ "$(bar0_size "$bdf")" = $((DFL_N6001_BAR0_SIZE)) ] &&
+		[ "$(dfh_id "$bdf" "$DFL_N6001_F15_OFST")" = 0x15 ] &&
+		[ "$(dfh_id "$bdf" "$DFL_N6001_F24_OFST")" = 0x24 ] || return 0
 	DFL_LAYOUT=n6001
 	DFL_BAR0_SIZE=$DFL_N6001_BAR0_SIZE
 	DFL_FEATURES=$DFL_N6001_FEATURES
@@ -257,5 +268,9 @@ dfl_apply_layout() {
 	DFL_F15_OFST=$DFL_N6001_F15_OFST
 	DFL_F24_OFST=$DFL_N6001_F24_OFST
 	DFL_F24_CSR_OFST=$DFL_N6001_F24_CSR_OFST
+	DFL_PORT_HDR_OFST=$DFL_N6001_PORT_HDR_OFST
+	DFL_P14_OFST=$DFL_N6001_P14_OFST
+	unset DFL_F10_OFST DFL_F23_OFST DFL_AFU_OFST DFL_FME_PORT_OFST0 \
+		DFL_FME_CAP DFL_PORT_CAP DFL_PORT_NEXT_AFU DFL_PORT_CTRL_OFST
 }
 dfl_apply_layout
