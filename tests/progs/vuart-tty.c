@@ -14,7 +14,9 @@
  *   vuart-tty TTY flood             MCR loopback, 64 bytes at a time out
  *                                   and back, until killed (interrupts
  *                                   flow all the while; exit 1 as soon
- *                                   as a round comes back short)
+ *                                   as a round comes back short); prints
+ *                                   "flooding" once the first round is
+ *                                   back, with the loopback on
  *
  * With VUART_IRQ=Linux IRQ and VUART_BDF=PCI address of the card model,
  * send and loop also compare, between the open and the close of the
@@ -201,6 +203,10 @@ static int do_flood(int fd)
 			fprintf(stderr, "flood: round %lu came back short or different\n",
 				rounds);
 			return 1;
+		}
+		if (!rounds) {
+			printf("flooding\n");
+			fflush(stdout);
 		}
 	}
 }
