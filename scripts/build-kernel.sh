@@ -26,7 +26,8 @@ tree_id() {
 }
 # The fragments' content, this script and lib.sh's kconfig_* helpers (how
 # the fragments become a .config) are part of what the kernel is made of.
-stamp=$( { tree_id; cat "${FRAGMENTS[@]}" "$0"; declare -f kconfig_merge kconfig_verify kconfig_allno
+stamp=$( { tree_id; cat "${FRAGMENTS[@]}" "$0" "$TOP"/tests/kunit-control/*
+	   declare -f kconfig_merge kconfig_verify kconfig_allno
 	   gcc --version | head -n1; } | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$KERNEL_OUT/stamp" 2>/dev/null)" = "$stamp" ] && [ -f "$KERNEL_OUT/bzImage" ]; then
 	echo "kernel: $(cat "$KERNEL_OUT/release") (unchanged, reused)"
@@ -69,6 +70,18 @@ log "building bzImage and modules (ccache: $CCACHE_DIR)"
 "${K[@]}" bzImage modules
 rm -rf "$KERNEL_OUT/modules"
 "${K[@]}" INSTALL_MOD_PATH="$KERNEL_OUT/modules" INSTALL_MOD_STRIP=1 modules_install >/dev/null
+# The harness's KUnit control module (tests/kunit-control: a suite with
+# a failing case, for the harness-kunit control), built against this
+# kernel when it has KUnit, in a copy (an external module builds in its
+# own directory) and installed beside the kernel's modules.
+if grep -q '^CONFIG_KUNIT=y' "$KBUILD_OUT/.config"; then
+	KC=$KBUILD_OUT/harness-kunit-control
+	rm -rf "$KC"
+	cp -r "$TOP/tests/kunit-control" "$KC"
+	"${K[@]}" M="$KC" W=1 modules
+	"${K[@]}" M="$KC" INSTALL_MOD_PATH="$KERNEL_OUT/modules" INSTALL_MOD_STRIP=1 \
+		modules_install >/dev/null
+fi
 "${K[@]}" INSTALL_HDR_PATH="$KERNEL_OUT/headers" headers_install >/dev/null
 cp "$KBUILD_OUT/arch/x86/boot/bzImage" "$KBUILD_OUT/.config" "$KERNEL_OUT/"
 "${K[@]}" kernelrelease > "$KERNEL_OUT/release"

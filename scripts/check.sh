@@ -225,6 +225,8 @@ judge_suites() { # every suite's TAP results, and a clean VM run
 			grep '^vm:' "$LOGDIR/guest-$name.log" | sed 's/^/   /'
 		elif [ "$TAP_N" -eq 0 ]; then
 			record fail "$name: no TAP results (see $LOGDIR/guest-$name.log)"
+		else
+			tap_plan "$name"
 		fi
 		timing "guest-$name" "$VM_SECS"
 	done
@@ -244,6 +246,26 @@ tap_results() { # tap_results NAME: record its TAP lines; TAP_N = how many
 	done < "$LOGDIR/guest-$name.log"
 }
 
+# tap_plan NAME: the script's one plan counts the results tap_results
+# saw, numbered 1..N in order: a result printed outside tap.sh's count,
+# or results lost between the guest and this log, shows here.
+tap_plan() {
+	local log=$LOGDIR/guest-$1.log plans plan gap
+	plans=$(grep -cE '^1\.\.[0-9]+' "$log")
+	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$log" | tail -n1)
+	gap=$(grep -E '^(not )?ok ' "$log" | sed -E 's/^(not )?ok ([0-9]+).*/\2/' |
+		awk '$1 != NR { print NR; exit }')
+	if [ "$plans" != 1 ]; then
+		record fail "$1: $plans TAP plan lines, expected one (see $log)"
+	elif [ "$plan" != "$TAP_N" ]; then
+		record fail "$1: TAP plan 1..$plan, $TAP_N results seen (see $log)"
+	elif [ -n "$gap" ]; then
+		record fail "$1: TAP result $gap is not numbered $gap (see $log)"
+	else
+		record pass "$1: TAP plan 1..$plan, results 1 to $plan each seen once"
+	fi
+}
+
 # The harness's positive controls prove every detector of scripts/vm.py.
 # harness-detectors provokes a WARN, a KASAN report and a kmemleak leak:
 # its run must fail (1) with the WARN and the KASAN line among the splat
@@ -251,6 +273,11 @@ tap_results() { # tap_results NAME: record its TAP lines; TAP_N = how many
 # reason on its own, so each would fail a run alone). harness-banner
 # boots at loglevel=1 and fails its own script: its run must end with
 # the script's status (3) and the missing boot banner as its one reason.
+# harness-kunit proves kunit_results (tests/guest/lib/dfl.sh), which
+# every suite's KUnit verdict rests on: booted with kunit.autorun=0, the
+# series' vfio-dfl suite loads and runs nothing, and must fail for that
+# alone; the harness's control suite, run through debugfs, must fail its
+# one failing case (and so the suite's verdict) and pass the others.
 # The negative controls are the suites' runs, which must show no reason.
 judge_controls() {
 	control_result harness-detectors 1 2 '^vm:   .*WARNING: .*lkdtm' \
@@ -258,6 +285,26 @@ judge_controls() {
 		'^vm: FAIL: kmemleak reports [1-9][0-9]* leak'
 	control_result harness-banner 3 1 'about to fail deliberately' \
 		'^vm: FAIL: the kernel log has no boot banner'
+	local kc='kunit harness-kunit-control'
+	control_result harness-kunit 1 0 \
+		'^not ok [0-9]+ - kunit vfio-dfl: every case of the plan ran, one line each' \
+		"^ok [0-9]+ - $kc: harness_kunit_control_passes" \
+		"^ok [0-9]+ - $kc: harness_kunit_control_params_pass" \
+		"^not ok [0-9]+ - $kc: harness_kunit_control_fails" \
+		"^ok [0-9]+ - $kc: every case of the plan ran, one line each" \
+		"^not ok [0-9]+ - $kc: the suite's own verdict"
+	control_not_ok harness-kunit 3
+}
+# control_not_ok NAME N: the control's script reported exactly N failures
+# (those its patterns name, and nothing else)
+control_not_ok() {
+	local n
+	n=$(grep -c '^not ok ' "$LOGDIR/guest-$1.log")
+	if [ "$n" = "$2" ]; then
+		record pass "harness control $1: $n failed result(s), those expected"
+	else
+		record fail "harness control $1: $n failed result(s), expected $2 (see $LOGDIR/guest-$1.log)"
+	fi
 }
 # control_result NAME STATUS NREASONS PATTERN...: the run ended with
 # STATUS and exactly NREASONS "vm: FAIL" lines, and its log shows each

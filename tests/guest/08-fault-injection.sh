@@ -21,20 +21,9 @@ ok "failslab is available (CONFIG_FAILSLAB)" test -d $FS
 echo N > $FS/ignore-gfp-wait
 echo 0 > $FS/verbose
 
-# failnth_results LABEL: relay /tmp/fn.out's TAP lines (one per
-# sequence) renumbered into this script's plan, the rest as diagnostics
-failnth_results() {
-	local l
-	while IFS= read -r l; do
-		case $l in
-		"ok "*) TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 ${l#ok * - * }" ;;
-		"not ok "*) TAP_N=$((TAP_N + 1)); TAP_FAIL=$((TAP_FAIL + 1))
-			echo "not ok $TAP_N - $1 ${l#not ok * - * }" ;;
-		1..*) ;;
-		*) echo "# $l" ;;
-		esac
-	done < /tmp/fn.out
-}
+# failnth_results LABEL: /tmp/fn.out's TAP lines (one per sequence) as
+# this script's results
+failnth_results() { tap_relay "$1" /tmp/fn.out; }
 
 modprobe vfio-dfl
 d15=$(dfl_dev_by_id 0 0x15)

@@ -122,25 +122,60 @@ feature_env() {
 	     "VFIO_DFL_STABLE=1"
 }
 
-# kunit_results MODULE SUITE: load a KUnit test module and report SUITE's
-# verdict from debugfs as one TAP result (7.3's suite log holds the
-# plan and the suite's "ok"/"not ok" line; a suite is ok only if none of
-# its cases failed). A skipped suite is reported as SKIP, not as a pass.
+# kunit_results MODULE SUITE: load a KUnit test module (its suites run
+# on load: CONFIG_KUNIT_AUTORUN_ENABLED) and report SUITE's results.
 kunit_results() {
-	local res=/sys/kernel/debug/kunit/$2/results plan verdict
 	ok "KUnit module $1 loads" modprobe "$1"
+	kunit_report "$2"
+}
+
+# kunit_report SUITE: SUITE's last run from debugfs, one TAP line per
+# case. Only the case lines count: the suite's own "ok 1 SUITE" line
+# reads ok for a suite that was registered and never run (kunit.autorun
+# off), so it is checked but never taken as the cases' verdict. Each
+# failure has its own line: no results, a skipped suite (a SKIP, which
+# tests/expected-skips must list), no plan, a "not ok" case, a case line
+# out of sequence, fewer or more case lines than the plan, a "not ok"
+# suite line.
+kunit_report() {
+	local suite=$1 res=${KUNIT_DEBUGFS:-/sys/kernel/debug/kunit}/$1/results
+	local plan verdict n=0 l num name
 	if [ ! -f "$res" ]; then
-		eq "KUnit suite $2 has results" present missing
+		eq "kunit $suite: results in debugfs" present missing
 		return
 	fi
-	plan=$(sed -n 's/^ *1\.\.\([0-9]*\)$/\1/p' "$res" | tail -n1)
-	verdict=$(grep -E "^(not )?ok [0-9]+ $2( |$)" "$res")
 	sed 's/^/# /' "$res"
-	case $verdict in
-	"ok "*"# SKIP"*) skip "kunit suite $2 ($plan cases)" "${verdict#*# SKIP}" ;;
-	"ok "*) eq "kunit suite $2: all $plan cases pass" ok ok ;;
-	*) eq "kunit suite $2 ($plan cases)" ok "${verdict:-no verdict}" ;;
+	verdict=$(grep -E "^(not )?ok 1 $suite( |$)" "$res")
+	case $verdict in *" # SKIP"*)
+		skip "kunit $suite" "${verdict#* # SKIP }"
+		return ;;
 	esac
+	plan=$(sed -n 's/^    1\.\.\([0-9]*\)$/\1/p' "$res")
+	if [ -z "$plan" ]; then
+		eq "kunit $suite: the results hold the suite's plan" plan none
+		return
+	fi
+	# Case lines are indented once; a parameterised case's own results
+	# (indented twice) come before its line.
+	grep -E '^    (not )?ok [0-9]+ ' "$res" > /tmp/kunit.cases
+	while IFS= read -r l; do
+		n=$((n + 1))
+		l=${l#    }
+		num=${l#not }
+		num=${num#ok }
+		name=${num#* }
+		num=${num%% *}
+		[ "$num" = "$n" ] || eq "kunit $suite: case line $n is numbered $n" "$n" "$num"
+		case $l in
+		"not ok "*) eq "kunit $suite: ${name%% # *}" ok "not ok (its log is above)" ;;
+		*" # SKIP"*) skip "kunit $suite: ${name%% # SKIP*}" "${name#* # SKIP }" ;;
+		*) eq "kunit $suite: $name" ok ok ;;
+		esac
+	done < /tmp/kunit.cases
+	[ "$n" = "$plan" ] || diag "kunit $suite: $n case line(s) for a plan of $plan:" \
+		"$([ "$n" = 0 ] && echo "loaded but never run (kunit.autorun off?)" || echo "cut short")"
+	eq "kunit $suite: every case of the plan ran, one line each" "$plan case(s)" "$n case(s)"
+	eq "kunit $suite: the suite's own verdict" ok "${verdict%% 1 *}"
 }
 
 # bind_to DRIVER DEV [BUS]: hand DEV on BUS (default dfl; pci for a whole
@@ -159,38 +194,46 @@ bind_to() {
 # uio_of DEV: the N of the /dev/uioN uio_dfl made of dfl_dev DEV, or nothing.
 uio_of() { ls "/sys/bus/dfl/devices/$1/uio" 2>/dev/null | sed 's/^uio//'; }
 
-# selftest NAME PROG ENV...: run a vfio-dfl kselftest with ENV, prefixing
-# each TAP result with NAME so results stay distinguishable. No result can
-# vanish: a missing binary, a crash, an abort or fewer results than the
-# kselftest's own plan is a "not ok" line with the reason, and any failure
-# (or a non-zero exit other than "everything skipped") fails the guest
-# script too (TAP_FAIL of tap.sh).
+# selftest NAME PROG ENV...: run a vfio-dfl kselftest with ENV; its
+# results become this script's, each named "NAME: test". No result can
+# vanish: a missing binary, a crash, an abort, fewer results than the
+# kselftest's own plan, or a "# Totals:" line that does not count the
+# results seen is a failed result saying so, and a non-zero exit status
+# other than "everything skipped" fails the guest script too.
 selftest() {
 	local name=$1 prog=/usr/bin/selftests/$2 out=/tmp/selftest.out rc plan n
 	shift 2
 	if [ ! -x "$prog" ]; then
-		echo "not ok $name: $prog is missing"
-		TAP_FAIL=$((TAP_FAIL + 1))
+		eq "$name: $prog is present" present missing
 		return 1
 	fi
 	env "$@" "$prog" > "$out" 2>&1
 	rc=$?
-	sed -e "s/^ok [0-9]* /ok $name: /" -e "s/^not ok [0-9]* /not ok $name: /" \
-	    -e '/^1\.\./d' -e '/^TAP version/d' "$out"
+	tap_relay "$name" "$out"
 	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$out" | head -n1)
 	n=$(grep -cE '^(not )?ok [0-9]+ ' "$out")
-	if [ -z "$plan" ] || [ "$n" != "$plan" ]; then
-		echo "not ok $name: $n results for a plan of ${plan:-(no plan)}, exit status $rc (crash or abort?)"
-		TAP_FAIL=$((TAP_FAIL + 1))
-		return 1
-	fi
+	eq "$name: as many results as its plan (exit status $rc)" "${plan:-no plan}" "$n"
+	eq "$name: its Totals line counts the results seen" "$(selftest_counts "$out")" \
+		"$(selftest_totals "$out")"
 	case $rc in
 	0) ;;
-	4) [ "$(grep -cE '^ok [0-9]+ .*# SKIP' "$out")" = "$n" ] || {
-		echo "not ok $name: exit status 4 (skip) but not every result skipped"
-		TAP_FAIL=$((TAP_FAIL + 1)); return 1; } ;;
-	*) TAP_FAIL=$((TAP_FAIL + 1)); return 1 ;;
+	4) eq "$name: exit status 4 (skip): every result skipped" "$n" \
+		"$(grep -cE '^ok [0-9]+ .*# SKIP' "$out")" ;;
+	*) TAP_FAIL=$((TAP_FAIL + 1)) ;;
 	esac
+}
+# selftest_totals FILE: what kselftest's "# Totals:" line in FILE says,
+# as "pass P fail F skip S" (xfail counts as pass, xpass and error as
+# fail); selftest_counts FILE: the same, counted from its result lines.
+selftest_totals() {
+	sed -n 's/^# Totals: pass:\([0-9]*\) fail:\([0-9]*\) xfail:\([0-9]*\) xpass:\([0-9]*\) skip:\([0-9]*\) error:\([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' "$1" |
+		awk 'END { if (NR != 1) print "no Totals line"; else printf "pass %d fail %d skip %d\n", $1 + $3, $2 + $4 + $6, $5 }'
+}
+selftest_counts() {
+	printf 'pass %d fail %d skip %d\n' \
+		"$(grep -E '^ok [0-9]+ ' "$1" | grep -cv '# SKIP')" \
+		"$(grep -cE '^not ok [0-9]+ ' "$1")" \
+		"$(grep -cE '^ok [0-9]+ .*# SKIP' "$1")"
 }
 
 tainted() { cat /proc/sys/kernel/tainted; }

@@ -39,6 +39,29 @@ need() {
 }
 
 skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP $2"; }
+
+# tap_relay PREFIX FILE: a program's TAP results in FILE (its own plan
+# and numbering) as results of this script: renumbered into its
+# sequence, each named "PREFIX: NAME"; its other lines as diagnostics.
+tap_relay() {
+	local l r
+	while IFS= read -r l; do
+		case $l in
+		"ok "*|"not ok "*)
+			r=${l#not }
+			r=${r#ok }
+			r=${r#* }
+			r=${r#- }
+			TAP_N=$((TAP_N + 1))
+			case $l in
+			"not "*) TAP_FAIL=$((TAP_FAIL + 1)); echo "not ok $TAP_N - $1: $r" ;;
+			*) echo "ok $TAP_N - $1: $r" ;;
+			esac ;;
+		"#"*) echo "$l" ;;
+		*) echo "# $l" ;;
+		esac
+	done < "$2"
+}
 diag() { echo "# $*"; }
 
 # Kernel log lines since the last mark (for per-test splat checks).
