@@ -61,6 +61,21 @@ count_warnings() {
 	echo $total
 }
 
+# unchecked_sources LOG FILE...: the FILEs (C sources outside tools/ that
+# exist at this patch) that LOG does not show sparse checking, so not
+# compiled either: "no warning in the touched files" rests on each having
+# been compiled and checked in this build (a file the configuration
+# leaves out would pass unseen).
+unchecked_sources() {
+	local log=$1 f
+	shift
+	for f in "$@"; do
+		case $f in tools/*) continue ;; *.c) ;; *) continue ;; esac
+		[ -e "$SRC/$f" ] || continue
+		grep -qE "^ +CHECK +(.*/)?$f\$" "$log" || echo "$f"
+	done
+}
+
 # sorted_unique: stdin's lines sorted, without repeats or empty lines
 sorted_unique() { sort -u | sed '/^$/d'; }
 
@@ -86,7 +101,7 @@ build_targets() {
 # gate_build PATCH FILES...: builds what the patch touches; a warning in
 # one of its FILEs fails it, as does an unusable sparse.
 gate_build() {
-	local p=$1 log=$LOGS/${1%.patch}.build.log ok=1 nwarn t what=()
+	local p=$1 log=$LOGS/${1%.patch}.build.log ok=1 nwarn unchecked t what=()
 	local dirs=() hdrs=0 selftests=()
 	shift
 	# Configure for this point of the series: our fragments onto
@@ -118,8 +133,11 @@ gate_build() {
 	fi
 	# Warnings (compiler or sparse) in any file this patch touches.
 	nwarn=$(count_warnings "$log" "$@")
+	unchecked=$(unchecked_sources "$log" "$@" | tr '\n' ' ')
 	if [ $ok = 0 ]; then
 		result FAIL build "$p" "build failed, see $log"
+	elif [ -n "$unchecked" ]; then
+		result FAIL build "$p" "not compiled and checked by sparse: ${unchecked% }, see $log"
 	elif [ "$nwarn" -gt 0 ]; then
 		result FAIL build "$p" "$nwarn warning(s) in touched files, see $log"
 	else
