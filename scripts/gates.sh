@@ -213,6 +213,7 @@ gate_checkpatch() {
 # or error citing a page the patch touches fails it.
 gate_docs() {
 	local p=$1 log=$LOGS/${1%.patch}.docs.log f d n ok=1 nwarn=0 rst=() sphinxdirs=()
+	local html unbuilt=()
 	shift
 	for f in "$@"; do
 		case $f in Documentation/*/*.rst)
@@ -225,13 +226,19 @@ gate_docs() {
 		return
 	fi
 	mapfile -t sphinxdirs < <(printf '%s\n' "${sphinxdirs[@]}" | sort -u)
+	touch "$log.start"
 	"${K[@]}" SPHINXDIRS="${sphinxdirs[*]}" htmldocs > "$log" 2>&1 || ok=0
 	for f in "${rst[@]}"; do
 		n=$(grep -cE "(^|/)$f(:[0-9]+)?: (WARNING|ERROR|CRITICAL)" "$log" || true)
 		nwarn=$((nwarn + n))
+		# no warning counts only for a page this build wrote
+		html=$OBJ/Documentation/output/${f#Documentation/}
+		[ "${html%.rst}.html" -nt "$log.start" ] || unbuilt+=("$f")
 	done
 	if [ $ok = 0 ]; then
 		result FAIL docs "$p" "htmldocs failed, see $log"
+	elif [ ${#unbuilt[@]} -gt 0 ]; then
+		result FAIL docs "$p" "no HTML written for ${unbuilt[*]}, see $log"
 	elif [ $nwarn -gt 0 ]; then
 		result FAIL docs "$p" "$nwarn Sphinx warning(s) in touched pages, see $log"
 	else
