@@ -5,6 +5,7 @@
 # armed and fired through IER as on any 16550). Each process is told
 # through the request eventfd, its calls keep working until it lets go,
 # and the removal then completes with no interrupt left requested.
+# Last, an unbind while a user holds the VUART with no request eventfd.
 . /usr/bin/tap.sh
 . /usr/bin/dfl.sh
 
@@ -58,4 +59,29 @@ d15=$(dfl_dev_by_id 0 0x15)
 bind_to vfio-dfl "$d15"
 eq "the new 0x15 binds to vfio-dfl again" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$d15)"
 ok "its scratchpad works" vfio-dfl-tool scratch "$d15" $DFL_HSSI_SCRATCHPAD 0x1234
+
+# A user that registered no request eventfd cannot be asked: the unbind
+# waits for it, says why (once), and completes when it lets go.
+vu=$(dfl_dev_by_id 0 0x24)
+bind_to vfio-dfl "$vu"
+dmesg_mark
+rm -f /tmp/unbind.done
+vfio-dfl-tool idle "$vu" 120 > /tmp/idle.out 2>&1 &
+idle=$!
+ok "a process holds the VUART with no eventfd" \
+	wait_for 20 grep -q '^ready: holding .*no eventfd' /tmp/idle.out
+(echo "$vu" > /sys/bus/dfl/drivers/vfio-dfl/unbind; touch /tmp/unbind.done) &
+unbinder=$!
+no_channel() { dmesg_new | grep -q "$vu: No device request channel registered, blocked until released by user"; }
+ok "the unbind says no request channel is registered" wait_for 20 no_channel
+sleep 2
+eq "the unbind still waits for the user" waiting \
+	"$([ -e /tmp/unbind.done ] && echo done || echo waiting)"
+kill -TERM "$idle"
+wait "$idle"
+eq "the user lets go on SIGTERM (exit 0)" 0 "$?"
+ok "the unbind completes once the user let go" wait_for 20 test -e /tmp/unbind.done
+wait "$unbinder"
+eq "the VUART is unbound" none "$(driver_of /sys/bus/dfl/devices/$vu)"
+eq "the notice came once" 1 "$(dmesg_new | grep -c 'No device request channel registered')"
 tap_done

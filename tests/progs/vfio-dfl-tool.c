@@ -19,6 +19,10 @@
  *                                             fires every armed index (0,
  *                                             and 1 if any) until the
  *                                             request
+ *   vfio-dfl-tool idle DEV SECONDS            hold fd (+ mapping) + iommufd
+ *                                             with no eventfd at all, not
+ *                                             even the request's, for
+ *                                             SECONDS or until SIGTERM
  *   vfio-dfl-tool pread DEV OFFSET SIZE       one pread() of SIZE bytes,
  *                                             printed as hex bytes
  *   vfio-dfl-tool pwrite DEV OFFSET HEXBYTES  one pwrite() of those bytes
@@ -319,6 +323,16 @@ int main(int argc, char **argv)
 				printf("%02x", buf[i]);
 			printf("\n");
 		}
+	} else if (!strcmp(argv[1], "idle") && argc == 4) {
+		int secs = atoi(argv[3]);
+
+		signal(SIGTERM, on_term);
+		printf("ready: holding %s (fd, %s, iommufd, no eventfd)\n",
+		       argv[2], d.map ? "mapping" : "no mapping");
+		fflush(stdout);
+		while (!stop && secs-- > 0)
+			sleep(1);
+		printf("released %s (%s)\n", argv[2], stop ? "SIGTERM" : "timeout");
 	} else if (!strcmp(argv[1], "hold") && argc >= 5 && argc <= 7) {
 		uint64_t off = strtoull(argv[3], NULL, 0);
 		int secs = atoi(argv[4]), efd = eventfd(0, EFD_NONBLOCK);
