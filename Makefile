@@ -35,6 +35,8 @@ vm:		## boot one VM: SUITE=NN-name (a line of tests/suites), or SCRIPT=path ARGS
 
 # Not part of `make check` (which runs the benchmark once, smoke mode, on
 # the test kernel: tests/guest/11-bench-smoke.sh).
-.PHONY: bench
+.PHONY: bench coverage
 bench:		## vfio-dfl vs vfio-pci and uio_dfl, one VM, non-debug kernel
 	@$(S)/bench.sh
+coverage:	## gcov: what the suites execute of the series (SUITES=... for some)
+	@$(S)/coverage.sh $(SUITES)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian 12 packages the project needs. Idempotent; run as root.
-# (uuid-dev: libvfio, the library of tools/testing/selftests/vfio, links libuuid.)
+# (uuid-dev: libvfio, the library of tools/testing/selftests/vfio, links libuuid;
+# lcov: make coverage.)
 source "$(dirname "$0")/lib.sh"
 
 PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
@@ -12,7 +13,8 @@ PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
       libfdt-dev zlib1g-dev
       gcc-aarch64-linux-gnu python3-sphinx python3-yaml
       qemu-system-arm device-tree-compiler libc6-dev-arm64-cross
-      procps util-linux uuid-dev)
+      procps util-linux uuid-dev
+      lcov)
 
 missing=()
 for p in "${PKGS[@]}"; do
