@@ -38,6 +38,9 @@ source_copy() {
 		{ cat "$WORKTREE/$d/Makefile"; echo "GCOV_PROFILE := y"; } > "$COV/src/$d/Makefile.cov"
 		mv "$COV/src/$d/Makefile.cov" "$COV/src/$d/Makefile"
 	done
+	# the series' lines of dfl.c as this copy has them (the work tree,
+	# uncommitted changes included, not HEAD)
+	git -C "$WORKTREE" diff -U0 base -- drivers/fpga/dfl.c > "$COV/dfl.c.diff"
 }
 
 # build_kernel: the test kernel's fragments plus gcov, verified as
@@ -59,6 +62,11 @@ build_kernel() {
 	mkdir -p "$COV/kernel"
 	"${K[@]}" INSTALL_MOD_PATH="$COV/kernel/modules" INSTALL_MOD_STRIP=1 modules_install >/dev/null
 	cp "$COV/kbuild/arch/x86/boot/bzImage" "$COV/kbuild/.config" "$COV/kernel/"
+	# every profiled line at count 0, so that a file no suite reaches
+	# still has its row
+	lcov -q --gcov-tool gcov --rc lcov_branch_coverage=1 -c -i -d "$COV/kbuild/drivers/fpga" \
+		-b "$COV/kbuild" -o "$COV/base.info" > "$COV/base.lcov.log" 2>&1 ||
+		die "lcov's zero-count capture failed (see $COV/base.lcov.log)"
 }
 
 # --- the runs ----------------------------------------------------------------
@@ -69,26 +77,33 @@ run_suite() {
 	"$TOP/scripts/vm.py" --suite "$name" --kernel "$COV/kernel/bzImage" \
 		--initrd "$COV/initramfs.cpio.gz" --append vfio_dfl_gcov=1 \
 		--log-dir "$COV/runs/vm-$name" > "$log" 2>&1 || rc=$?
+	echo "coverage: $name: exit status $rc, $((SECONDS - t0)) s"
+	[ "$rc" = 0 ] || FAILED_RUNS+=("$name")
 	rm -rf "$cap"
 	mkdir -p "$cap"
-	sed -n '/@@GCOV-BEGIN@@/,/@@GCOV-END@@/p' "$log" | sed '1d;$d' | tr -d '\r' |
-		base64 -d | tar -C "$cap" -xz ||
-		die "$name: no gcov counters in its output (see $log)"
+	if ! sed -n '/@@GCOV-BEGIN@@/,/@@GCOV-END@@/p' "$log" | sed '1d;$d' | tr -d '\r' |
+		base64 -d | tar -C "$cap" -xz; then
+		log "$name: no gcov counters in its output (see $log)"
+		FAILED_RUNS+=("$name (no counters)")
+		return
+	fi
 	(cd "$COV/kbuild" && find "${PROFILED[@]}" -maxdepth 1 -name '*.gcno') |
 		while read -r f; do
 			# the counters sit under the build directory's absolute path
 			mkdir -p "$cap/$COV/kbuild/$(dirname "$f")"
 			cp "$COV/kbuild/$f" "$cap/$COV/kbuild/$f"
 		done
-	lcov -q --gcov-tool gcov --rc lcov_branch_coverage=1 -c -d "$cap" -b "$COV/kbuild" \
-		-o "$COV/info/$name.info" > "$COV/info/$name.lcov.log" 2>&1 ||
-		die "$name: lcov failed (see $COV/info/$name.lcov.log)"
-	echo "coverage: $name: exit status $rc, $((SECONDS - t0)) s"
-	[ "$rc" = 0 ] || FAILED_RUNS+=("$name")
+	if lcov -q --gcov-tool gcov --rc lcov_branch_coverage=1 -c -d "$cap" -b "$COV/kbuild" \
+		-o "$COV/info/$name.info" > "$COV/info/$name.lcov.log" 2>&1; then
+		INFOS+=(-a "$COV/info/$name.info")
+	else
+		log "$name: lcov failed (see $COV/info/$name.lcov.log)"
+		FAILED_RUNS+=("$name (lcov)")
+	fi
 }
 
 main() {
-	local suites=("$@") s args=()
+	local suites=("$@") s
 	[ ${#suites[@]} -gt 0 ] || suites=("${COVERAGE_SUITES[@]}")
 	command -v lcov >/dev/null || "$TOP/scripts/install-deps.sh"
 	mkdir -p "$COV"
@@ -98,18 +113,15 @@ main() {
 	build_kernel
 	VFIO_DFL_KERNEL_OUT=$COV/kernel "$TOP/scripts/mkinitramfs.sh" \
 		--out "$COV/initramfs.cpio.gz" >/dev/null
-	FAILED_RUNS=()
+	FAILED_RUNS=() INFOS=(-a "$COV/base.info")
 	for s in "${suites[@]}"; do
 		run_suite "$s"
 	done
-	for s in "${suites[@]}"; do
-		args+=(-a "$COV/info/$s.info")
-	done
-	lcov -q --rc lcov_branch_coverage=1 "${args[@]}" -o "$COV/total.info" >/dev/null
+	lcov -q --rc lcov_branch_coverage=1 "${INFOS[@]}" -o "$COV/total.info" >/dev/null
 	"$TOP/scripts/coverage-report.py" --info "$COV/total.info" --src "$COV/src" \
-		--series-diff <(git -C "$WORKTREE" diff -U0 base HEAD -- drivers/fpga/dfl.c) |
-		tee "$COV/report.txt"
+		--series-diff "$COV/dfl.c.diff" | tee "$COV/report.txt"
 	echo "coverage: suites run: ${suites[*]}"
+	# a failed suite's lines are missing from the table: it is no result
 	[ ${#FAILED_RUNS[@]} -eq 0 ] || die "these suites failed on the gcov kernel: ${FAILED_RUNS[*]}"
 }
 
