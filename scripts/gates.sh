@@ -102,7 +102,7 @@ build_targets() {
 # gate_build PATCH FILES...: builds what the patch touches; a warning in
 # one of its FILEs fails it, as does an unusable sparse.
 gate_build() {
-	local p=$1 log=$LOGS/${1%.patch}.build.log ok=1 nwarn unchecked t what=()
+	local p=$1 log=$LOGS/$(log_name "$1").build.log ok=1 nwarn unchecked t what=()
 	local dirs=() hdrs=0 selftests=()
 	shift
 	# Configure for this point of the series: our fragments onto
@@ -194,7 +194,7 @@ maintainers_answered() { # LOG
 # gate_checkpatch PATCH: checkpatch --strict, clean or with the answered
 # warnings above.
 gate_checkpatch() {
-	local p=$1 log=$LOGS/${1%.patch}.checkpatch.log
+	local p=$1 log=$LOGS/$(log_name "$1").checkpatch.log
 	if run_checkpatch "$SERIES_DIR/$p" > "$log" 2>&1; then
 		result PASS checkpatch "$p"
 	elif unknown_commit_answered "$log" "$p"; then
@@ -213,7 +213,7 @@ gate_checkpatch() {
 # Documentation/ subdirs whose .rst pages the patch touches; a warning
 # or error citing a page the patch touches fails it.
 gate_docs() {
-	local p=$1 log=$LOGS/${1%.patch}.docs.log f d n ok=1 nwarn=0 rst=() sphinxdirs=()
+	local p=$1 log=$LOGS/$(log_name "$1").docs.log f d n ok=1 nwarn=0 rst=() sphinxdirs=()
 	local html unbuilt=()
 	shift
 	for f in "$@"; do
@@ -273,7 +273,7 @@ kdoc_parent() {
 # gate_kernel_doc PATCH FILES...: kernel-doc -none on the touched .c/.h
 # files outside tools/; a warning their parents do not have fails it.
 gate_kernel_doc() {
-	local p=$1 log=$LOGS/${1%.patch}.kernel-doc.log f kd=() new_warn
+	local p=$1 log=$LOGS/$(log_name "$1").kernel-doc.log f kd=() new_warn
 	shift
 	for f in "$@"; do
 		case $f in tools/*) ;; *.c|*.h) kd+=("$f") ;; esac
@@ -295,7 +295,7 @@ gate_kernel_doc() {
 # gate_apply PATCH: git am onto the scratch tree; status 1 if it does
 # not apply (a FAIL apply verdict, and the series stops there).
 gate_apply() {
-	local log=$LOGS/${1%.patch}.am.log
+	local log=$LOGS/$(log_name "$1").am.log
 	git -C "$SRC" am -q "$SERIES_DIR/$1" > "$log" 2>&1 && return 0
 	result FAIL apply "$1" "see $log"
 	git -C "$SRC" am --abort >/dev/null 2>&1 || true

@@ -8,8 +8,6 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # clones (CI) reuse it; override with VFIO_DFL_CACHE.
 CACHE=${VFIO_DFL_CACHE:-/var/cache/vfio-dfl}
 SERIES_DIR=$TOP/series
-# Revision of the series as posted: the subject prefix is "PATCH $SERIES_VERSION".
-SERIES_VERSION=v3
 WORKTREE=${VFIO_DFL_WORKTREE:-$TOP/linux}
 BASE_REPO=$CACHE/base/linux
 # A second kernel (scripts/bench.sh: no debug options) builds with its own
@@ -34,11 +32,32 @@ export GIT_COMMITTER_NAME="$PROJECT_NAME" GIT_COMMITTER_EMAIL="$PROJECT_EMAIL"
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 
-# Patches of the series in their explicit order (series/series).
-series_patches() {
+# series/ holds one `git format-patch` series per tree it goes through,
+# each a directory with its cover letter and a `series` file (its patches
+# in order, and "# key: value" lines for export.sh); series/series lists
+# the directories in the order they apply, each on the ones before it.
+series_dirs() {
 	[ -f "$SERIES_DIR/series" ] || return 0
 	grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES_DIR/series" || true
 }
+
+# The patches of every series in the order `git am` applies them, each
+# as DIR/FILE (relative to series/).
+series_patches() {
+	local d
+	for d in $(series_dirs); do
+		[ -f "$SERIES_DIR/$d/series" ] || die "series/series names $d, which has no series file"
+		grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES_DIR/$d/series" | sed "s|^|$d/|" || true
+	done
+}
+
+# series_key DIR KEY: the values of the "# KEY: value" lines of DIR/series
+series_key() {
+	sed -n "s/^# $2: //p" "$SERIES_DIR/$1/series" 2>/dev/null || true
+}
+
+# log_name PATCH: a DIR/FILE patch name as one file name (for logs)
+log_name() { local n=${1%.patch}; echo "${n//\//_}"; }
 
 # The apt mirror serving Debian's main archive, read from the system's
 # own apt sources (deb822 or one-line format). Never hard-coded.
