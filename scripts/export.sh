@@ -9,7 +9,8 @@
 #
 # DIR/series carries, besides the patch order, "# key: value" lines:
 #   prefix  the subject prefix ("RFC PATCH v4")
-#   to, cc  recipients, one per line, on every patch of DIR
+#   to, cc  recipients, one per line, on DIR's cover letter (git
+#           send-email --to-cover --cc-cover copies them to every patch)
 #   on      the series DIR applies on, or base: prerequisite-patch-id
 #           lines name only patches of that series and the ones it is on
 #           (the work tree stacks all of them; the posting says what a
@@ -56,26 +57,29 @@ for d in "${dirs[@]}"; do
 	[ -n "$on" ] || die "series/$d/series has no '# on:' line"
 	prefix=$(series_key "$d" prefix)
 	[ -n "$prefix" ] || die "series/$d/series has no '# prefix:' line"
-	args=()
-	while read -r r; do [ -n "$r" ] && args+=(--to="$r"); done < <(series_key "$d" to)
-	while read -r r; do [ -n "$r" ] && args+=(--cc="$r"); done < <(series_key "$d" cc)
+	to=$(series_key "$d" to | paste -sd, | sed 's/,/,\n    /g')
+	cc=$(series_key "$d" cc | paste -sd, | sed 's/,/,\n    /g')
 	mkdir -p "$tmp/$d"
 	# --zero-commit and --no-signature keep the output independent of
 	# when the commits were re-applied and of the git version. A fixed
 	# abbreviation: the automatic one follows the object count of the
 	# repository and would churn every index line.
 	"${G[@]}" -c core.abbrev=9 format-patch -q --zero-commit --no-signature -n \
-		--subject-prefix="$prefix" "${args[@]}" --cover-letter --base=base \
+		--subject-prefix="$prefix" --cover-letter --base=base \
 		-o "$tmp/$d" "$prev..$t"
 	ids=$(patch_ids "$on" | sort -u)
 	cover=$tmp/$d/0000-cover-letter.patch
 	# The cover letter's subject and prose are hand-written and kept; its
 	# shortlog, diffstat and base-commit are regenerated, and its
 	# prerequisites are the patches of the series it is on.
-	python3 - "$SERIES_DIR/$d/0000-cover-letter.patch" "$cover" "$ids" <<'PY'
+	python3 - "$SERIES_DIR/$d/0000-cover-letter.patch" "$cover" "$ids" "$to" "$cc" <<'PY'
 import os, re, sys
 oldf, newf, ids = sys.argv[1], sys.argv[2], set(sys.argv[3].split())
 new = open(newf).read()
+# The recipients go on the cover letter, which `git send-email
+# --to-cover --cc-cover` copies to every patch.
+rcpt = "".join(f"{h}: {v}\n" for h, v in (("To", sys.argv[4]), ("Cc", sys.argv[5])) if v)
+new = re.sub(r"^(Subject: .*\n(?: .*\n)*)", lambda m: m.group(1) + rcpt, new, count=1, flags=re.M)
 new = "".join(l for l in new.splitlines(True)
               if not l.startswith("prerequisite-patch-id: ") or l.split()[1] in ids)
 if os.path.exists(oldf):

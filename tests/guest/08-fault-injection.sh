@@ -6,8 +6,7 @@
 # failed allocation must come back as an errno (or be absorbed), leave the
 # device usable and, checked by kmemleak and the splat detector, leak and
 # splat nothing. Run on the VUART (one interrupt fired through IER, and a
-# reset and an interrupt drain on every open and close: the drain's
-# request_irq() is a fault site of open) and on the HSSI, 0x15 (page
+# reset on every open and close) and on the HSSI, 0x15 (page
 # aligned, no interrupt, its ColdReset on every open and close: bind,
 # open and info).
 . /usr/bin/tap.sh

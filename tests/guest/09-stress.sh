@@ -57,7 +57,7 @@ echo "$vu" > /sys/bus/dfl/drivers/vfio-dfl/unbind
 dmesg_mark
 
 # The interrupt races on the VUART: its line raised through IER in BAR0,
-# a reset and an interrupt drain on every open and close
+# a reset on every open and close
 ubell="ier:$(( DFL_F24_CSR_OFST + DFL_UART_IER ))"
 bind_to vfio-dfl "$vu"
 for mode in irqs close; do
