@@ -37,28 +37,6 @@ for c in "$TOP"/tests/uapi/*.c; do
 		-o "$OUT/selftests/$(basename "$c" .c)" "$c" -lpthread
 	n=$((n + 1))
 done
-# rst_block HEADING: the first literal block after the line HEADING in
-# dfl.rst, exactly as the final tree's documentation shows it, de-indented
-# one tab and without leading blank lines
-rst=$WORKTREE/Documentation/fpga/dfl.rst
-rst_block() {
-	awk -v h="$1" '
-		$0 == h { ex = 1; next }
-		ex && /::$/ { code = 1; next }
-		code && /^[^\t ]/ && NF { exit }
-		code { sub(/^\t/, ""); print }
-	' "$rst" | sed '/./,$!d'
-}
-# The sample user-mode driver in the vfio-dfl "Example" section: built
-# with -Werror and run in the guest (tests/guest/03-vfio-dfl.sh), so the
-# doc cannot drift from the uAPI.
-if grep -q 'vfio-dfl' "$rst" 2>/dev/null; then
-	rst_block Example > "$OUT/dfl-rst-example.c"
-	grep -q 'int main' "$OUT/dfl-rst-example.c" ||
-		die "no C example found in $rst (Example section)"
-	gcc "${CFLAGS[@]}" -o "$OUT/dfl-rst-example" "$OUT/dfl-rst-example.c"
-	n=$((n + 1))
-fi
 # The vfio-platform script that dfl.rst's QEMU part points to, run by
 # tests/guest/10-qemu-vfio-platform.sh as vfio-dfl-qemu.
 sh -n "$TOP/tools/vfio-dfl-qemu" || die "tools/vfio-dfl-qemu does not parse"

@@ -120,31 +120,8 @@ ok "the interrupt fired during the unbind and reached its index" \
 ok "no interrupt of $vu left requested" sh -c "! grep -q 'vfio-dfl-irq.*($vu)' /proc/interrupts"
 ok "request relayed (kernel log)" sh -c "dmesg | grep -q '$vu: Relaying device request to user'"
 
-# --- dfl.rst's example driver, extracted from the final tree's doc -------
-# (scripts/build-progs.sh): it must identify the feature, read its first
-# register and give the device back when asked.
-n=$(vfio_dev_name "$d15")
-ex_guid=$(printf %016x%016x "$(feature_field "$(feature_entry 0 0x15)" 13)" \
-	"$(feature_field "$(feature_entry 0 0x15)" 14)")
-first=$(reg64_hex "$d15" 0x0)
-dfl-rst-example "/dev/vfio/devices/$n" > /tmp/example.out 2>&1 &
-ex=$!
-ok "the dfl.rst example identifies and reads $d15" wait_for 20 grep -q '^4096 bytes' /tmp/example.out
-eq "the example prints the capability" \
-	"FIU 0 feature 0x15 rev $DFL_HSSI_REV DFHv0, GUID $ex_guid" "$(sed -n 1p /tmp/example.out)"
-eq "the example prints the region and its first register" \
-	"4096 bytes of registers, first 0x$first" \
-	"$(sed -n 2p /tmp/example.out)"
-echo "$d15" > /sys/bus/dfl/drivers/vfio-dfl/unbind &
-unbind=$!
-wait $ex
-eq "the example releases the device when asked (exit 0)" 0 "$?"
-eq "and says so" "device requested back, releasing it" "$(sed -n 3p /tmp/example.out)"
-wait $unbind
-eq "unbind completes after the example released it" none "$(driver_of /sys/bus/dfl/devices/$d15)"
-
 # --- nothing left: unbind all, unload ------------------------------------
-for d in "$d10" "$p14" "$d23" "$d30" "$d31" "$d32"; do
+for d in "$d10" "$d15" "$p14" "$d23" "$d30" "$d31" "$d32"; do
 	echo "$d" > /sys/bus/dfl/drivers/vfio-dfl/unbind
 done
 ok "rmmod vfio_dfl once nothing is open" rmmod vfio_dfl
