@@ -39,7 +39,9 @@
  *
  * With the property csr-outside-bars=on, FME 0x23's DFHv1 CSR_ADDR is the
  * absolute address 0xfee00000 (the x86 MSI window), outside every BAR of
- * the function: a header Linux must refuse.
+ * the function: a header Linux must refuse.  With csr-in-bar4=on it is the
+ * absolute address of BAR4 (its 4 KiB of debug counters), a BAR that
+ * holds no list: a header the DFHv1 specification allows.
  *
  * FME feature 0x15 is the OFS HSSI subsystem in the "DFHv0.5" layout the
  * Agilex FIMs ship (HSSI_SS_CSR.xls of ofs-agx7-pcie-attach,
@@ -396,6 +398,7 @@ struct DflCardState {
     uint16_t device_id;
     bool msix_in_bar0;
     bool csr_outside_bars;      /* property csr-outside-bars */
+    bool csr_in_bar4;           /* property csr-in-bar4 */
     uint32_t vuart_csr;         /* property vuart-csr */
     char *layout;               /* property layout: NULL or "n6001" */
     uint32_t eth_info;          /* property eth-info: ETH_GROUP_INFO */
@@ -572,6 +575,10 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     }
     if (s->csr_outside_bars && f->v1 == &f23_v1 && off == DFHV1_CSR_ADDR) {
         return DFL_OUTSIDE_CSR | 1;    /* absolute */
+    }
+    if (s->csr_in_bar4 && f->v1 == &f23_v1 && off == DFHV1_CSR_ADDR) {
+        /* absolute: BAR4 as the guest programmed it */
+        return pci_get_bar_addr(PCI_DEVICE(s), 4) | 1;
     }
     if (f->v1 == &vuart_v1 && off == DFHV1_CSR_ADDR) {
         return (uint64_t)s->vuart_csr << 1;     /* property vuart-csr */
@@ -1486,11 +1493,11 @@ static bool dfl_card_n6001_layout(DflCardState *s, Error **errp)
     bool port = false;
     unsigned i;
 
-    if (s->msix_in_bar0 || s->csr_outside_bars ||
+    if (s->msix_in_bar0 || s->csr_outside_bars || s->csr_in_bar4 ||
         s->eth_info != DFL_ETH_INFO_V) {
         error_setg(errp, "dfl-card: layout=n6001 has no room for "
                    "msix-in-bar0, no feature 0x23 for csr-outside-bars "
-                   "and no Ethernet group for eth-info");
+                   "or csr-in-bar4, and no Ethernet group for eth-info");
         return false;
     }
     s->port_ofst = s->hssi_ofst = s->vuart_ofst = 0;
@@ -1701,6 +1708,7 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_BOOL("msix-in-bar0", DflCardState, msix_in_bar0, false),
     DEFINE_PROP_BOOL("csr-outside-bars", DflCardState, csr_outside_bars,
                      false),
+    DEFINE_PROP_BOOL("csr-in-bar4", DflCardState, csr_in_bar4, false),
     DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr,
                        DFL_F24_CSR_DEFAULT),
     DEFINE_PROP_STRING("layout", DflCardState, layout),

@@ -95,11 +95,35 @@ ok "QMP device_add card1 (csr-outside-bars) on rp2" qmp_retry 30 \
 	'{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card1","bus":"rp2","csr-outside-bars":true}}'
 ok "card1's dfl_devs appear, one fewer" wait_for 30 sh -c \
 	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $((2 * DFL_NR_FEATURES - 1)) ]"
-ok "dmesg: feature 0x23's registers lie outside its DFLs, left out" sh -c \
-	"dmesg | grep -E 'feature 0x23: registers \\[mem $(printf '%#x' $DFL_OUTSIDE_CSR) size 0x1000\\] lie outside its DFLs, leaving it out'"
+ok "dmesg: feature 0x23's registers lie outside the card's memory, left out" sh -c \
+	"dmesg | grep -E 'feature 0x23: registers \\[mem $(printf '%#x' $DFL_OUTSIDE_CSR) size 0x1000\\] lie outside the device.s memory, leaving it out'"
 eq "exactly one FME 0x23 dfl_dev (card0's)" 1 "$(grep -l '^0x23$' /sys/bus/dfl/devices/dfl_dev.*/feature_id | wc -l)"
 ok "no splat" no_new_splat
 ok "QMP device_del card1" qmp '{"execute":"device_del","arguments":{"id":"card1"}}'
 ok "card1's dfl_devs leave" wait_for 30 sh -c \
+	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
+
+# A card whose FME 0x23 gives an absolute register address in BAR4, a
+# memory BAR of the same function that holds no list (csr-in-bar4), as
+# the DFHv1 specification allows: the feature enumerates there, and
+# uio_dfl (which lists 0x23) maps BAR4 for it.
+dmesg_mark
+ok "QMP device_add card2 (csr-in-bar4) on rp2" qmp_retry 30 \
+	'{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card2","bus":"rp2","csr-in-bar4":true}}'
+ok "card2's dfl_devs appear, none left out" wait_for 30 sh -c \
+	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $((2 * DFL_NR_FEATURES)) ]"
+bdf2=$(dfl_other_card "$bdf")
+d23=$(dfl_dev_by_id 0 0x23 "$bdf2")
+ok "card2's FME 0x23 is a dfl_dev ($d23)" test -n "$d23"
+ok "uio_dfl binds it" wait_for 10 sh -c "[ \"\$(basename \"\$(readlink /sys/bus/dfl/devices/$d23/driver)\")\" = uio_dfl ]"
+u=$(uio_of "$d23")
+bar4=$(sed -n 5p "/sys/bus/pci/devices/$bdf2/resource" | cut -d' ' -f1)
+eq "uio$u maps card2's BAR4" "$((bar4))" "$(( $(cat /sys/class/uio/uio$u/maps/map0/addr 2>/dev/null || echo -1) ))"
+eq "its first register reads BAR4's READS_1 counter" \
+	"$(dfl-card-dbg "$bdf2" | cut -d' ' -f2)" "$(( $(uio-dfh "$u" 0 || echo -1) ))"
+eq "no message about card2's registers" 0 "$(dmesg_new | grep -c 'lie outside')"
+ok "no splat" no_new_splat
+ok "QMP device_del card2" qmp '{"execute":"device_del","arguments":{"id":"card2"}}'
+ok "card2's dfl_devs leave" wait_for 30 sh -c \
 	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
 tap_done
