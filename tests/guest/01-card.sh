@@ -34,6 +34,27 @@ for f in $DFL_FEATURES; do
 	ok "dfl_dev for type $t feature $id exists" test -n "$(dfl_dev_by_id "$t" "$id")"
 done
 
+# Identity in sysfs: each dfl_dev's revision and DFH version, and for
+# DFHv1 its GUID as a UUID, GUID_H then GUID_L (DFHv0: no guid file), as
+# the map gives them.
+for f in $DFL_FEATURES; do
+	t=$(feature_field "$f" 1) id=$(feature_field "$f" 2)
+	rev=$(feature_field "$f" 3) dv=$(feature_field "$f" 7)
+	dev=$(dfl_dev_by_id "$t" "$id")
+	s=/sys/bus/dfl/devices/$dev
+	eq "$dev (type $t feature $id): revision" "$((rev))" "$(cat "$s/revision")"
+	eq "$dev: dfh_version" "$dv" "$(cat "$s/dfh_version")"
+	if [ "$dv" = 1 ]; then
+		h=$(feature_field "$f" 13) l=$(feature_field "$f" 14)
+		h=${h#0x} l=${l#0x}
+		eq "$dev: guid" \
+			"$(echo "$h" | cut -c1-8)-$(echo "$h" | cut -c9-12)-$(echo "$h" | cut -c13-16)-$(echo "$l" | cut -c1-4)-$(echo "$l" | cut -c5-16)" \
+			"$(cat "$s/guid")"
+	else
+		ok "$dev: no guid file (DFHv0)" test ! -e "$s/guid"
+	fi
+done
+
 # uio_dfl baseline: its four ids bind, and /dev/uioN shows the DFH.
 modprobe uio_dfl
 for f in $DFL_FEATURES; do
