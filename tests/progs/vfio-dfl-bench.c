@@ -576,6 +576,22 @@ static void irq_figures(void)
 	q[0].ier = U.off + p_ier;
 	if (vfio_set_trigger(U.fd, 0, q[0].efd))
 		die("vfio-dfl: arm the VUART's IRQ index 0");
+	{
+		/*
+		 * A message an earlier user's interrupt left pending may
+		 * arrive once on arming (the uAPI allows one): take it
+		 * before any sample is timed.
+		 */
+		struct pollfd pfd = { .fd = q[0].efd, .events = POLLIN };
+		uint64_t stale = 0;
+
+		if (poll(&pfd, 1, 200) == 1 &&
+		    read(q[0].efd, &stale, sizeof(stale)) != sizeof(stale))
+			die("vfio-dfl: read the eventfd");
+		if (stale > 1)
+			die("vfio-dfl: %" PRIu64 " stale events on arm, at most 1 allowed", stale);
+		printf("# vfio-dfl: %" PRIu64 " stale event(s) on arm\n", stale);
+	}
 	q[1].label = "vfio-pci";
 	q[1].fd = P.fd;
 	q[1].ier = P_bar0 + p_pci_ier;
