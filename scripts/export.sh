@@ -35,13 +35,13 @@ tip() { # tip DIR: the commit of DIR's branch in the work tree
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# patch_ids DIR: the stable patch ids of DIR's patches and, through its
-# "on" line, of every series it applies on
+# on_commits DIR: the commits of DIR and, through its "on" line, of every
+# series it applies on
 declare -A range_of
-patch_ids() {
+on_commits() {
 	local d=$1 on
 	while [ -n "$d" ] && [ "$d" != base ]; do
-		"${G[@]}" log -p --format='commit %H' "${range_of[$d]}" | git patch-id --stable | cut -d' ' -f1
+		"${G[@]}" rev-list "${range_of[$d]}"
 		on=$(series_key "$d" on)
 		d=${on:-base}
 	done
@@ -67,21 +67,31 @@ for d in "${dirs[@]}"; do
 	"${G[@]}" -c core.abbrev=9 format-patch -q --zero-commit --no-signature -n \
 		--subject-prefix="$prefix" --cover-letter --base=base \
 		-o "$tmp/$d" "$prev..$t"
-	ids=$(patch_ids "$on" | sort -u)
+	# format-patch lists a prerequisite-patch-id for every commit from
+	# base to the range's start, oldest first (its own patch ids, which
+	# need not be git patch-id's): keep the lines of the commits of the
+	# series this one is on.
+	prereq=$("${G[@]}" rev-list --reverse "base..$prev")
+	keep=$(on_commits "$on")
 	cover=$tmp/$d/0000-cover-letter.patch
 	# The cover letter's subject and prose are hand-written and kept; its
 	# shortlog, diffstat and base-commit are regenerated, and its
 	# prerequisites are the patches of the series it is on.
-	python3 - "$SERIES_DIR/$d/0000-cover-letter.patch" "$cover" "$ids" "$to" "$cc" <<'PY'
+	python3 - "$SERIES_DIR/$d/0000-cover-letter.patch" "$cover" "$prereq" "$keep" "$to" "$cc" <<'PY'
 import os, re, sys
-oldf, newf, ids = sys.argv[1], sys.argv[2], set(sys.argv[3].split())
+oldf, newf = sys.argv[1], sys.argv[2]
+prereq, keep = sys.argv[3].split(), set(sys.argv[4].split())
 new = open(newf).read()
 # The recipients go on the cover letter, which `git send-email
 # --to-cover --cc-cover` copies to every patch.
-rcpt = "".join(f"{h}: {v}\n" for h, v in (("To", sys.argv[4]), ("Cc", sys.argv[5])) if v)
+rcpt = "".join(f"{h}: {v}\n" for h, v in (("To", sys.argv[5]), ("Cc", sys.argv[6])) if v)
 new = re.sub(r"^(Subject: .*\n(?: .*\n)*)", lambda m: m.group(1) + rcpt, new, count=1, flags=re.M)
-new = "".join(l for l in new.splitlines(True)
-              if not l.startswith("prerequisite-patch-id: ") or l.split()[1] in ids)
+lines = new.splitlines(True)
+pre = [i for i, l in enumerate(lines) if l.startswith("prerequisite-patch-id: ")]
+if len(pre) != len(prereq):
+    sys.exit(f"{newf}: {len(pre)} prerequisite-patch-id lines for {len(prereq)} commits")
+drop = {i for i, c in zip(pre, prereq) if c not in keep}
+new = "".join(l for i, l in enumerate(lines) if i not in drop)
 if os.path.exists(oldf):
     old = open(oldf).read()
     subj = re.search(r"^Subject: \[[^]]*\] (.*(?:\n .*)*)", old, re.M).group(1)
