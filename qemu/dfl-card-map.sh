@@ -32,6 +32,9 @@ DFL_DBG_BAR_SIZE=0x1000
 # outside every BAR of the function; Linux must leave the feature out.
 DFL_OUTSIDE_CSR=0xfee00000
 DFL_OUTSIDE_CSR_ADDR=0x00000000fee00001
+# -device dfl-card,csr-in-bar4=on: FME 0x23's CSR_ADDR is BAR4's address
+# (absolute) and its CSR size DFL_CSR_IN_BAR4_SIZE.
+DFL_CSR_IN_BAR4_SIZE=0x800
 
 DFL_MSIX_IN_BAR0_TABLE=0x1800
 DFL_MSIX_IN_BAR0_PBA=0x1c00

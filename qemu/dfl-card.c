@@ -40,8 +40,9 @@
  * With the property csr-outside-bars=on, FME 0x23's DFHv1 CSR_ADDR is the
  * absolute address 0xfee00000 (the x86 MSI window), outside every BAR of
  * the function: a header Linux must refuse.  With csr-in-bar4=on it is the
- * absolute address of BAR4 (its 4 KiB of debug counters), a BAR that
- * holds no list: a header the DFHv1 specification allows.
+ * absolute address of BAR4 and its CSR size DFL_CSR_IN_BAR4_SIZE (the
+ * first half of BAR4's debug counters), a BAR that holds no list: a
+ * header the DFHv1 specification allows.
  *
  * FME feature 0x15 is the OFS HSSI subsystem in the "DFHv0.5" layout the
  * Agilex FIMs ship (HSSI_SS_CSR.xls of ofs-agx7-pcie-attach,
@@ -579,6 +580,11 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     if (s->csr_in_bar4 && f->v1 == &f23_v1 && off == DFHV1_CSR_ADDR) {
         /* absolute: BAR4 as the guest programmed it */
         return pci_get_bar_addr(PCI_DEVICE(s), 4) | 1;
+    }
+    if (s->csr_in_bar4 && f->v1 == &f23_v1 && off == DFHV1_CSR_SIZE_GRP &&
+        dfl_card_dfhv1_read(f->v1, off, &val)) {
+        /* half of BAR4: see REGISTERS.md for why not all of it */
+        return (val & 0xffffffffULL) | ((uint64_t)DFL_CSR_IN_BAR4_SIZE << 32);
     }
     if (f->v1 == &vuart_v1 && off == DFHV1_CSR_ADDR) {
         return (uint64_t)s->vuart_csr << 1;     /* property vuart-csr */
