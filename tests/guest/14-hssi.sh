@@ -66,7 +66,7 @@ eq "vfio-dfl binds the HSSI" vfio-dfl "$(driver_of "$D")"
 info=$(vfio-dfl-tool info "$dev")
 diag "$info"
 ok "VFIO: feature 0x15, revision 2, DFHv0, no feature interrupts, a mapped page" sh -c \
-	"echo '$info' | grep -q 'feature_id 0x15 revision 2 dfh_version 0 .* num_feature_irqs 0 .*region size 0x1000 flags 0x7 (mmap)'"
+	"echo '$info' | grep -q 'feature_id 0x15 revision 2 dfh_version 0 .* feature_irqs 0 param_bytes 0 region size 0x1000 flags 0x7 (mmap)'"
 c0=$(hssi | cut -d' ' -f2)
 eq "through vfio-dfl's mapping: info as under uio_dfl" "$want" "$(hssi-sal vfio "$dev" info)"
 eq "... one ColdReset on open and one on close" $((c0 + 2)) "$(hssi | cut -d' ' -f2)"

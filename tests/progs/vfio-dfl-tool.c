@@ -58,6 +58,8 @@
 struct dev {
 	int fd, iommufd;
 	struct vfio_device_info_cap_dfl cap;
+	uint32_t param_size;		/* of VFIO_DEVICE_INFO_CAP_DFL_PARAMS */
+	uint32_t num_feature_irqs;	/* num_irqs - 1: the request is last */
 	struct vfio_region_info reg;
 	volatile uint8_t *map;
 };
@@ -90,8 +92,14 @@ static void dev_open(struct dev *d, const char *name)
 	     h = h->next ? (void *)(buf + h->next) : NULL)
 		if (h->id == VFIO_DEVICE_INFO_CAP_DFL)
 			memcpy(&d->cap, h, sizeof(d->cap));
+		else if (h->id == VFIO_DEVICE_INFO_CAP_DFL_PARAMS)
+			d->param_size =
+				((struct vfio_device_info_cap_dfl_params *)h)->size;
 	if (d->cap.header.id != VFIO_DEVICE_INFO_CAP_DFL)
 		die("no VFIO_DEVICE_INFO_CAP_DFL");
+	if (!info->num_irqs)
+		die("no IRQ index, not even the request's");
+	d->num_feature_irqs = info->num_irqs - 1;
 
 	d->reg.argsz = sizeof(d->reg);
 	d->reg.index = 0;
@@ -246,13 +254,13 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "info")) {
 		printf("%s: fiu_type %u feature_id 0x%x revision %u dfh_version %u "
 		       "guid %016llx%016llx group %u instance %u "
-		       "num_feature_irqs %u param_size %u "
+		       "feature_irqs %u param_bytes %u "
 		       "region size 0x%llx flags 0x%x%s\n", argv[2],
 		       d.cap.fiu_type, d.cap.feature_id, d.cap.revision,
 		       d.cap.dfh_version, (unsigned long long)d.cap.guid_h,
 		       (unsigned long long)d.cap.guid_l, d.cap.group_id,
-		       d.cap.instance_id, d.cap.num_feature_irqs,
-		       d.cap.param_size,
+		       d.cap.instance_id, d.num_feature_irqs,
+		       d.param_size,
 		       (unsigned long long)d.reg.size, d.reg.flags,
 		       d.map ? " (mmap)" : "");
 	} else if (!strcmp(argv[1], "scratch") && argc == 5) {
@@ -349,18 +357,18 @@ int main(int argc, char **argv)
 		uint64_t n = 0;
 
 		signal(SIGTERM, on_term);
-		if (efd < 0 || set_trigger(&d, d.cap.num_feature_irqs, efd))
+		if (efd < 0 || set_trigger(&d, d.num_feature_irqs, efd))
 			die("arm the request index");
 		/*
 		 * A removal must also free an armed feature interrupt, and an
 		 * armed and masked one.
 		 */
-		if (d.cap.num_feature_irqs) {
+		if (d.num_feature_irqs) {
 			efd0 = eventfd(0, EFD_NONBLOCK);
 			if (efd0 < 0 || set_trigger(&d, 0, efd0))
 				die("arm IRQ index 0");
 		}
-		if (d.cap.num_feature_irqs > 1) {
+		if (d.num_feature_irqs > 1) {
 			efd1 = eventfd(0, EFD_NONBLOCK);
 			if (efd1 < 0 || set_trigger(&d, 1, efd1) ||
 			    set_mask(&d, 1))
@@ -386,7 +394,7 @@ int main(int argc, char **argv)
 		}
 		printf("ready: holding %s (fd, %s, iommufd, %u feature irq(s) armed%s%s)\n",
 		       argv[2], d.map ? "mapping" : "no mapping",
-		       d.cap.num_feature_irqs > 1 ? 2 : d.cap.num_feature_irqs,
+		       d.num_feature_irqs > 1 ? 2 : d.num_feature_irqs,
 		       efd1 >= 0 ? ", index 1 masked" : "",
 		       argc == 7 ? ", firing" : "");
 		fflush(stdout);

@@ -86,6 +86,7 @@ static void read_identity(int print)
 {
 	char buf[4096] = { 0 };
 	struct vfio_device_info *di = (void *)buf;
+	struct vfio_device_info_cap_dfl_params *params = NULL;
 	struct vfio_device_info_cap_dfl *cap = NULL;
 	struct vfio_info_cap_header *h;
 	uint64_t *p, *end;
@@ -99,9 +100,15 @@ static void read_identity(int print)
 		h = (void *)(buf + off);
 		if (h->id == VFIO_DEVICE_INFO_CAP_DFL)
 			cap = (void *)h;
+		else if (h->id == VFIO_DEVICE_INFO_CAP_DFL_PARAMS)
+			params = (void *)h;
 	}
 	if (!cap)
 		die("no VFIO_DEVICE_INFO_CAP_DFL");
+	if (!params)
+		die("no VFIO_DEVICE_INFO_CAP_DFL_PARAMS");
+	if (!di->num_irqs)
+		die("no IRQ index, not even the request's");
 	if (cap->fiu_type != VFIO_DFL_FIU_FME ||
 	    cap->feature_id != VUART_FEATURE_ID || cap->dfh_version != 1 ||
 	    cap->guid_h != VUART_GUID_H || cap->guid_l != VUART_GUID_L)
@@ -110,8 +117,8 @@ static void read_identity(int print)
 		    (unsigned long long)cap->guid_h,
 		    (unsigned long long)cap->guid_l);
 	/* parameters: header (id 15:0, next in qwords 63:35, EOP 32), data */
-	p = (uint64_t *)cap->params;
-	end = p + cap->param_size / 8;
+	p = (uint64_t *)params->params;
+	end = p + params->size / 8;
 	while (p + 1 < end) {
 		if ((*p & 0xffff) == PARAM_CLK_FRQ)
 			clk = p[1];
@@ -129,7 +136,7 @@ static void read_identity(int print)
 	if (print)
 		printf("OFS VUART: CLK_FRQ %llu Hz, REG_LAYOUT width %u shift %u, %u feature irq(s), request index %u\n",
 		       (unsigned long long)clk, width, shift,
-		       cap->num_feature_irqs, cap->num_feature_irqs);
+		       di->num_irqs - 1, di->num_irqs - 1);
 }
 
 static void open_dev(const char *dev)

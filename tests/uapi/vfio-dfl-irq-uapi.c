@@ -9,9 +9,9 @@
  * Tests for the feature interrupts of vfio-dfl, the VFIO driver for FPGA
  * Device Feature List (DFL) private features.
  *
- * IRQ indexes 0 to num_feature_irqs - 1 are the feature's edge interrupts,
- * index num_feature_irqs is the device request eventfd; both numbers come
- * from VFIO_DEVICE_INFO_CAP_DFL.  The device under test is chosen through
+ * IRQ indexes 0 to num_irqs - 2 are the feature's edge interrupts, the
+ * last index (num_irqs - 1) is the device request eventfd.  The device
+ * under test is chosen through
  * the environment so that the tests run on emulated and real hardware.
  * A fact the environment states fails the tests when the device
  * contradicts it; a fact it does not state is not checked.
@@ -151,19 +151,21 @@ struct irq_dev {
  * The register shift of the OFS VUART from its REG_LAYOUT parameter, or
  * -1 if the capability does not describe the VUART.
  */
-static int vuart_reg_shift(const struct vfio_device_info_cap_dfl *cap)
+static int vuart_reg_shift(const struct vfio_device_info_cap_dfl *cap,
+			   const struct vfio_device_info_cap_dfl_params *params)
 {
 	__u32 off = 0;
 	__u64 hdr;
 
 	if (cap->fiu_type != VFIO_DFL_FIU_FME ||
 	    cap->feature_id != VUART_FEATURE_ID ||
-	    cap->guid_h != VUART_GUID_H || cap->guid_l != VUART_GUID_L)
+	    cap->guid_h != VUART_GUID_H || cap->guid_l != VUART_GUID_L ||
+	    !params)
 		return -1;
-	while (off + 16 <= cap->param_size) {
-		hdr = le64toh(cap->params[off / 8]);
+	while (off + 16 <= params->size) {
+		hdr = le64toh(params->params[off / 8]);
 		if (DFHV1_PARAM_ID(hdr) == PARAM_ID_REG_LAYOUT)
-			return le64toh(cap->params[off / 8 + 1]) & 0x1f;
+			return le64toh(params->params[off / 8 + 1]) & 0x1f;
 		if ((hdr & DFHV1_PARAM_EOP) || !DFHV1_PARAM_NEXT(hdr))
 			break;
 		off += DFHV1_PARAM_NEXT(hdr) * 8;
@@ -261,11 +263,12 @@ static void irq_dev_close(struct irq_dev *dev)
 	}
 }
 
-/* Read num_feature_irqs from VFIO_DEVICE_INFO_CAP_DFL: the request follows */
+/* The DFL capabilities; the request index is the last, num_irqs - 1 */
 static void read_dfl_cap(struct __test_metadata *_metadata,
 			 struct irq_dev *dev)
 {
 	struct vfio_device_info probe = { .argsz = sizeof(probe) };
+	const struct vfio_device_info_cap_dfl_params *params = NULL;
 	const struct vfio_device_info_cap_dfl *cap = NULL;
 	const struct vfio_info_cap_header *hdr;
 	struct vfio_device_info *info;
@@ -282,20 +285,25 @@ static void read_dfl_cap(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, ioctl(dev->device_fd, VFIO_DEVICE_GET_INFO, info));
 
 	for (off = info->cap_offset; off; off = hdr->next) {
-		ASSERT_LE(off + sizeof(*cap), probe.argsz);
+		ASSERT_LE(off + sizeof(*hdr), probe.argsz);
 		ASSERT_LT(n++, 64) TH_LOG("capability chain loops");
 		hdr = (const void *)((const char *)info + off);
 		if (hdr->id == VFIO_DEVICE_INFO_CAP_DFL) {
+			ASSERT_LE(off + sizeof(*cap), probe.argsz);
 			cap = (const void *)hdr;
-			break;
+		} else if (hdr->id == VFIO_DEVICE_INFO_CAP_DFL_PARAMS) {
+			params = (const void *)hdr;
+			ASSERT_LE(off + sizeof(*params) + params->size,
+				  probe.argsz);
 		}
 	}
 	ASSERT_NE(NULL, cap) TH_LOG("no VFIO_DEVICE_INFO_CAP_DFL");
+	ASSERT_LE(1, info->num_irqs) TH_LOG("no request IRQ index");
 
-	dev->num_feature_irqs = cap->num_feature_irqs;
-	dev->req_index = cap->num_feature_irqs;
 	dev->num_irqs = info->num_irqs;
-	shift = vuart_reg_shift(cap);
+	dev->num_feature_irqs = dev->num_irqs - 1;
+	dev->req_index = dev->num_irqs - 1;
+	shift = vuart_reg_shift(cap, params);
 	free(info);
 
 	if (shift >= 0 && !dev->has_doorbell) {
@@ -304,7 +312,6 @@ static void read_dfl_cap(struct __test_metadata *_metadata,
 		dev->has_doorbell = true;
 	}
 
-	ASSERT_EQ(dev->num_feature_irqs + 1, dev->num_irqs);
 	if (dev->has_num_irqs)
 		ASSERT_EQ(dev->env_num_irqs, dev->num_feature_irqs)
 			TH_LOG("VFIO_DFL_NUM_IRQS=%llu, capability: %u",

@@ -109,13 +109,15 @@
 /* Up to this size, rw_all_widths reads the block bytewise after each write */
 #define RW_BYTEWISE_MAX		64
 
-/* vfio_device_info_cap_dfl version 1: the fixed part is 56 bytes */
-static_assert(sizeof(struct vfio_device_info_cap_dfl) == 56,
-	      "struct vfio_device_info_cap_dfl is not 56 bytes");
-static_assert(offsetof(struct vfio_device_info_cap_dfl, guid_l) == 40,
-	      "guid_l is not at offset 40");
-static_assert(offsetof(struct vfio_device_info_cap_dfl, params) == 56,
-	      "params is not at offset 56");
+/* Version 1 of the DFL capabilities: 48 bytes, and 16 before params[] */
+static_assert(sizeof(struct vfio_device_info_cap_dfl) == 48,
+	      "struct vfio_device_info_cap_dfl is not 48 bytes");
+static_assert(offsetof(struct vfio_device_info_cap_dfl, guid_l) == 32,
+	      "guid_l is not at offset 32");
+static_assert(sizeof(struct vfio_device_info_cap_dfl_params) == 16,
+	      "struct vfio_device_info_cap_dfl_params is not 16 bytes");
+static_assert(offsetof(struct vfio_device_info_cap_dfl_params, params) == 16,
+	      "params is not at offset 16");
 
 /*
  * The minimum argsz the kernel accepts for each structure, its "minsz":
@@ -621,6 +623,10 @@ struct dfl_dev {
 	struct vfio_device_info *info;
 	size_t info_size;
 	const struct vfio_device_info_cap_dfl *cap;
+	/* VFIO_DEVICE_INFO_CAP_DFL_PARAMS, NULL for a feature without any */
+	const struct vfio_device_info_cap_dfl_params *params;
+	__u32 param_size;		/* params->size, or 0 */
+	__u32 num_feature_irqs;		/* num_irqs - 1: the request is last */
 	struct vfio_region_info region;
 	__u64 dfh;		/* raw bytes of region offset 0 */
 	/* Region 0 starts with the DFH: always for DFHv0, see dfl_dfh_at_start() */
@@ -795,8 +801,19 @@ FIXTURE_SETUP(vfio_dfl)
 	ASSERT_LE((char *)hdr - (char *)dev->info + sizeof(*dev->cap),
 		  dev->info_size);
 	dev->cap = (const struct vfio_device_info_cap_dfl *)hdr;
-	ASSERT_LE((char *)hdr - (char *)dev->info + sizeof(*dev->cap) +
-		  dev->cap->param_size, dev->info_size);
+	hdr = find_cap(_metadata, dev->info, dev->info_size,
+		       VFIO_DEVICE_INFO_CAP_DFL_PARAMS);
+	if (hdr) {
+		dev->params = (const void *)hdr;
+		ASSERT_LE((char *)hdr - (char *)dev->info +
+			  sizeof(*dev->params) + dev->params->size,
+			  dev->info_size);
+		ASSERT_NE(0U, dev->params->size);
+		ASSERT_EQ(0U, dev->params->reserved);
+		dev->param_size = dev->params->size;
+	}
+	ASSERT_LE(1U, dev->info->num_irqs) TH_LOG("no request IRQ index");
+	dev->num_feature_irqs = dev->info->num_irqs - 1;
 
 	ASSERT_EQ(0, device_get_region_info(dev->device_fd, 0,
 					    &dev->region))
@@ -837,17 +854,17 @@ TEST_F(vfio_dfl, device_info)
 	if (dev->info->flags & VFIO_DEVICE_FLAGS_RESET)
 		ASSERT_EQ(0, ioctl(dev->device_fd, VFIO_DEVICE_RESET));
 	ASSERT_EQ(1U, dev->info->num_regions);
-	ASSERT_EQ(cap->num_feature_irqs + 1U, dev->info->num_irqs);
 
 	ASSERT_EQ(1, cap->header.version);
 	ASSERT_EQ(dev->t.type, cap->fiu_type);
 	ASSERT_EQ(dev->t.feature_id, cap->feature_id);
-	ASSERT_EQ(0U, cap->param_size % sizeof(__u64));
+	ASSERT_EQ(0U, dev->param_size % sizeof(__u64));
 	/* Cap offsets are 8-byte aligned, so are params[] */
-	ASSERT_EQ(0U, ((char *)cap->params - (char *)dev->info) %
-		  sizeof(__u64));
+	if (dev->params)
+		ASSERT_EQ(0U, ((char *)dev->params->params -
+			       (char *)dev->info) % sizeof(__u64));
 	if (cap->dfh_version == 0)
-		ASSERT_EQ(0U, cap->param_size);
+		ASSERT_EQ(NULL, dev->params);
 }
 
 /*
@@ -873,7 +890,7 @@ TEST_F(vfio_dfl, device_info_fields)
 	/* DFHv1_CSR_SIZE_GRP_GROUPING_ID is 15 bits, the instance id 16 */
 	ASSERT_GE(0x7fffU, cap->group_id);
 	ASSERT_GE(0xffffU, cap->instance_id);
-	ASSERT_EQ(0U, cap->param_size % sizeof(__u64));
+	ASSERT_EQ(0U, dev->param_size % sizeof(__u64));
 
 	/* DFHv0 has none of the DFHv1 fields; its registers start at the DFH */
 	if (cap->dfh_version == 0) {
@@ -881,7 +898,7 @@ TEST_F(vfio_dfl, device_info_fields)
 		ASSERT_EQ(0U, cap->guid_h);
 		ASSERT_EQ(0U, cap->group_id);
 		ASSERT_EQ(0U, cap->instance_id);
-		ASSERT_EQ(0U, cap->param_size);
+		ASSERT_EQ(0U, dev->param_size);
 	}
 
 	if (e->dfh_version.set)
@@ -891,7 +908,7 @@ TEST_F(vfio_dfl, device_info_fields)
 		ASSERT_EQ(e->revision.val, cap->revision)
 			TH_LOG("VFIO_DFL_REVISION");
 	if (e->num_irqs.set)
-		ASSERT_EQ(e->num_irqs.val, cap->num_feature_irqs)
+		ASSERT_EQ(e->num_irqs.val, dev->num_feature_irqs)
 			TH_LOG("VFIO_DFL_NUM_IRQS");
 	if (e->group.set)
 		ASSERT_EQ(e->group.val, cap->group_id) TH_LOG("VFIO_DFL_GROUP");
@@ -904,10 +921,10 @@ TEST_F(vfio_dfl, device_info_fields)
 		ASSERT_EQ(e->guid_l, cap->guid_l) TH_LOG("VFIO_DFL_GUID");
 	}
 	if (e->has_params) {
-		ASSERT_EQ(e->num_params * sizeof(__u64), cap->param_size)
+		ASSERT_EQ(e->num_params * sizeof(__u64), dev->param_size)
 			TH_LOG("VFIO_DFL_PARAMS has %zu words", e->num_params);
 		for (i = 0; i < e->num_params; i++) {
-			ASSERT_EQ(e->params[i], le64toh(cap->params[i]))
+			ASSERT_EQ(e->params[i], le64toh(dev->params->params[i]))
 				TH_LOG("VFIO_DFL_PARAMS word %zu", i);
 		}
 	}
@@ -945,14 +962,14 @@ TEST_F(vfio_dfl, device_info_dfhv1_params)
 		     cap->dfh_version);
 
 	/* Parameter blocks are chained by DFHV1_PARAM_NEXT(), up to EOP */
-	for (off = 0; off < cap->param_size; off += DFHV1_PARAM_NEXT(hdr) * 8) {
-		hdr = le64toh(cap->params[off / 8]);
+	for (off = 0; off < dev->param_size; off += DFHV1_PARAM_NEXT(hdr) * 8) {
+		hdr = le64toh(dev->params->params[off / 8]);
 		ASSERT_NE(0U, DFHV1_PARAM_NEXT(hdr)) TH_LOG("param at %u", off);
-		ASSERT_LE(off + DFHV1_PARAM_NEXT(hdr) * 8, cap->param_size);
+		ASSERT_LE(off + DFHV1_PARAM_NEXT(hdr) * 8, dev->param_size);
 		last = off;
 	}
-	if (cap->param_size)
-		ASSERT_NE(0U, le64toh(cap->params[last / 8]) & DFHV1_PARAM_EOP);
+	if (dev->param_size)
+		ASSERT_NE(0U, le64toh(dev->params->params[last / 8]) & DFHV1_PARAM_EOP);
 
 	check_dfh_at_start(_metadata, dev);
 	if (!dev->dfh_at_start)
@@ -962,17 +979,17 @@ TEST_F(vfio_dfl, device_info_dfhv1_params)
 	csr_size_grp = le64toh(region_read64(_metadata, dev,
 					     DFHV1_CSR_SIZE_GRP));
 	if (!(csr_size_grp & DFHV1_HAS_PARAMS)) {
-		ASSERT_EQ(0U, cap->param_size);
+		ASSERT_EQ(0U, dev->param_size);
 		return;
 	}
-	ASSERT_LT(0U, cap->param_size);
+	ASSERT_LT(0U, dev->param_size);
 
 	/* params[] is a copy of the registers following the DFHv1 header */
-	ASSERT_LE(DFHV1_PARAM_HDR + cap->param_size, dev->region.size);
-	if (cap->param_size > sizeof(regs))
-		SKIP(return, "%u bytes of parameters", cap->param_size);
-	region_read(_metadata, dev, regs, cap->param_size, DFHV1_PARAM_HDR);
-	ASSERT_EQ(0, memcmp(regs, cap->params, cap->param_size));
+	ASSERT_LE(DFHV1_PARAM_HDR + dev->param_size, dev->region.size);
+	if (dev->param_size > sizeof(regs))
+		SKIP(return, "%u bytes of parameters", dev->param_size);
+	region_read(_metadata, dev, regs, dev->param_size, DFHV1_PARAM_HDR);
+	ASSERT_EQ(0, memcmp(regs, dev->params->params, dev->param_size));
 }
 
 TEST_F(vfio_dfl, device_info_argsz)
@@ -1580,10 +1597,10 @@ TEST_F(vfio_dfl, req_irq_info)
 	struct dfl_dev *dev = &self->dev;
 	struct vfio_irq_info irq = { .argsz = sizeof(irq) };
 
-	irq.index = dev->cap->num_feature_irqs;
+	irq.index = dev->num_feature_irqs;
 	ASSERT_EQ(0, ioctl(dev->device_fd, VFIO_DEVICE_GET_IRQ_INFO, &irq))
 		TH_LOG("VFIO_DEVICE_GET_IRQ_INFO: %s", strerror(errno));
-	ASSERT_EQ(dev->cap->num_feature_irqs, irq.index);
+	ASSERT_EQ(dev->num_feature_irqs, irq.index);
 	ASSERT_NE(0U, irq.flags & VFIO_IRQ_INFO_EVENTFD);
 	/* The request eventfd cannot be masked */
 	ASSERT_EQ(0U, irq.flags & VFIO_IRQ_INFO_MASKABLE);
@@ -1598,7 +1615,7 @@ TEST_F(vfio_dfl, req_irq_info)
 TEST_F(vfio_dfl, req_irq_eventfd)
 {
 	struct dfl_dev *dev = &self->dev;
-	__u32 req = dev->cap->num_feature_irqs;
+	__u32 req = dev->num_feature_irqs;
 	int fd = dev->device_fd;
 	int efd, efd2, nullfd;
 	__u8 trigger;
@@ -1817,7 +1834,7 @@ static long bad_input_run(struct dfl_dev *dev,
 	size_t len;
 
 	if (row->idx_base == IDX_REQ)
-		index += dev->cap->num_feature_irqs;
+		index += dev->num_feature_irqs;
 	else if (row->idx_base == IDX_NUM_IRQS)
 		index += dev->info->num_irqs;
 
