@@ -42,7 +42,9 @@
  * the function: a header Linux must refuse.  With csr-in-bar4=on it is the
  * absolute address of BAR4 and its CSR size DFL_CSR_IN_BAR4_SIZE (the
  * first half of BAR4's debug counters), a BAR that holds no list: a
- * header the DFHv1 specification allows.
+ * header the DFHv1 specification allows.  With fiu-outside=on the FME
+ * header is DFHv1 (CSR_ADDR 0, itself) with a CSR size of twice BAR0: an
+ * FIU header Linux only warns about.
  *
  * FME feature 0x15 is the OFS HSSI subsystem in the "DFHv0.5" layout the
  * Agilex FIMs ship (HSSI_SS_CSR.xls of ofs-agx7-pcie-attach,
@@ -155,6 +157,7 @@ MAP_SAME(DFL_DBG_WRITES_8, DFL_DBG_WRITES_1 + 24);
 #define PORT_CTRL_SFTRST_ACK    (1ULL << 4)
 
 /* DFHv1 header registers */
+#define DFH_VERSION_1           (1ULL << 52)
 #define DFHV1_CSR_ADDR          0x18
 #define DFHV1_CSR_SIZE_GRP      0x20
 #define DFHV1_PARAM_HDR         0x28
@@ -400,6 +403,7 @@ struct DflCardState {
     bool msix_in_bar0;
     bool csr_outside_bars;      /* property csr-outside-bars */
     bool csr_in_bar4;           /* property csr-in-bar4 */
+    bool fiu_outside;           /* property fiu-outside */
     uint32_t vuart_csr;         /* property vuart-csr */
     char *layout;               /* property layout: NULL or "n6001" */
     uint32_t eth_info;          /* property eth-info: ETH_GROUP_INFO */
@@ -570,6 +574,15 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     f = dfl_card_find(s, reg, &idx, &off);
     if (!f) {
         return 0;
+    }
+    if (s->fiu_outside && f->kind == KIND_FME_HDR) {
+        /* a DFHv1 FME header whose CSR block is twice BAR0 */
+        if (off == 0) {
+            return f->dfh | DFH_VERSION_1;
+        }
+        if (off == DFHV1_CSR_SIZE_GRP) {
+            return (2 * s->bar0_size) << 32;
+        }
     }
     if (off == 0) {
         return f->dfh;
@@ -1500,10 +1513,12 @@ static bool dfl_card_n6001_layout(DflCardState *s, Error **errp)
     unsigned i;
 
     if (s->msix_in_bar0 || s->csr_outside_bars || s->csr_in_bar4 ||
+        s->fiu_outside ||
         s->eth_info != DFL_ETH_INFO_V) {
         error_setg(errp, "dfl-card: layout=n6001 has no room for "
                    "msix-in-bar0, no feature 0x23 for csr-outside-bars "
-                   "or csr-in-bar4, and no Ethernet group for eth-info");
+                   "or csr-in-bar4, no fiu-outside, and no Ethernet group "
+                   "for eth-info");
         return false;
     }
     s->port_ofst = s->hssi_ofst = s->vuart_ofst = 0;
@@ -1715,6 +1730,7 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_BOOL("csr-outside-bars", DflCardState, csr_outside_bars,
                      false),
     DEFINE_PROP_BOOL("csr-in-bar4", DflCardState, csr_in_bar4, false),
+    DEFINE_PROP_BOOL("fiu-outside", DflCardState, fiu_outside, false),
     DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr,
                        DFL_F24_CSR_DEFAULT),
     DEFINE_PROP_STRING("layout", DflCardState, layout),

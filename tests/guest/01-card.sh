@@ -147,4 +147,27 @@ ok "no splat" no_new_splat
 ok "QMP device_del card2" qmp '{"execute":"device_del","arguments":{"id":"card2"}}'
 ok "card2's dfl_devs leave" wait_for 30 sh -c \
 	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
+
+# A card whose FME header is DFHv1 and declares registers twice BAR0's
+# size (fiu-outside): the dfl core only warns, gives the FME the part of
+# the list it heads (never a resource past BAR0), and enumerates the rest.
+dmesg_mark
+ok "QMP device_add card3 (fiu-outside) on rp2" qmp_retry 30 \
+	'{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card3","bus":"rp2","fiu-outside":true}}'
+ok "card3's dfl_devs appear, none left out" wait_for 30 sh -c \
+	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $((2 * DFL_NR_FEATURES)) ]"
+bdf3=$(dfl_other_card "$bdf")
+bar0=$(( $(sed -n 1p "/sys/bus/pci/devices/$bdf3/resource" | cut -d' ' -f1) ))
+ok "dmesg: the FIU header's registers lie outside, the list's are used" sh -c \
+	"dmesg | grep -E 'FIU header: registers \\[mem $(printf '%#x' $bar0) size $(printf '%#x' $((2 * DFL_BAR0_SIZE)))\\] lie outside the device.s memory, using the list.s \\[mem $(printf '%#x' $bar0) size 0x[0-9a-f]+\\]'"
+fme3=$(find /sys/bus/pci/devices/$bdf3/ -maxdepth 3 -name 'dfl-fme.*' | head -n1)
+ok "card3's FME ($(basename "${fme3:-none}")) is bound to dfl-fme" \
+	wait_for 10 sh -c "[ \"\$(basename \"\$(readlink $fme3/driver)\")\" = dfl-fme ]"
+eq "no iomem resource runs past card3's BAR0 from its start" 0 \
+	"$(grep -c "^ *$(printf '%x-%x' $bar0 $((bar0 + 2 * DFL_BAR0_SIZE - 1))) " /proc/iomem)"
+ok "no splat" no_new_splat
+ok "QMP device_del card3" qmp '{"execute":"device_del","arguments":{"id":"card3"}}'
+ok "card3's dfl_devs leave" wait_for 30 sh -c \
+	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
+ok "no splat after card3's removal" no_new_splat
 tap_done
