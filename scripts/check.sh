@@ -5,7 +5,7 @@
 #   deps, base, the series applies     one after the other
 #   kernel | QEMU | nested payload     side by side (the VMs need all three)
 #   gates                              beside everything, at nice 19
-#   card model (qtest), progs, initramfs
+#   card model (qtest), progs, initramfs, a kernel per earlier series
 #   the VMs of tests/suites            two slots at a time
 #   verdicts: controls, suites, gates, skips
 #
@@ -35,6 +35,7 @@ main() {
 	check_card_model
 	stage progs "$TOP/scripts/build-progs.sh"
 	stage initramfs "$TOP/scripts/mkinitramfs.sh"
+	stage series-kernels "$TOP/scripts/build-series-kernels.sh"
 	join nested
 	run_vms
 	judge_controls

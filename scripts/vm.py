@@ -223,8 +223,11 @@ def arg_parser():
     p.add_argument("--qemu", default=os.environ.get("QEMU", default_qemu()),
                    help="default: the QEMU scripts/build-qemu.sh built (it "
                         "has the dfl-card model)")
-    p.add_argument("--kernel", default=os.path.join(CACHE, "kernel", "bzImage"))
-    p.add_argument("--initrd", default=os.path.join(CACHE, "initramfs", "base.cpio.gz"))
+    p.add_argument("--kernel", default=os.path.join(CACHE, "kernel", "bzImage"),
+                   help="a relative path is the cache's (default: the test kernel)")
+    p.add_argument("--initrd", default=os.path.join(CACHE, "initramfs", "base.cpio.gz"),
+                   help="a relative path is the cache's (default: the test "
+                        "kernel's initramfs)")
     p.add_argument("--timeout", type=int, default=None,
                    help="seconds before the VM is stopped and the run fails "
                         "(default: $VM_TIMEOUT or %d; a --suite takes its "
@@ -326,6 +329,9 @@ def parse_args(argv=None):
         p.error("give a guest script or --suite NAME")
     if a.timeout is None:
         a.timeout = int(os.environ.get("VM_TIMEOUT", DEFAULT_TIMEOUT))
+    # a relative kernel or initramfs (a series kernel's, in tests/suites)
+    # is the cache's
+    a.kernel, a.initrd = (os.path.join(CACHE, x) for x in (a.kernel, a.initrd))
     if a.card is None:
         a.card = os.environ.get("VM_CARDS", "rp1").split(",")
     a.card = [c for c in a.card if c and c != "none"]
