@@ -35,8 +35,8 @@ for f in $DFL_FEATURES; do
 done
 
 # Identity in sysfs: each dfl_dev's revision and DFH version, and for
-# DFHv1 its GUID as a UUID, GUID_H then GUID_L (DFHv0: no guid file), as
-# the map gives them.
+# DFHv1 its GUID as a UUID, GUID_H then GUID_L, its group and instance
+# ids (DFHv0: none of the three files), as the map gives them.
 for f in $DFL_FEATURES; do
 	t=$(feature_field "$f" 1) id=$(feature_field "$f" 2)
 	rev=$(feature_field "$f" 3) dv=$(feature_field "$f" 7)
@@ -50,8 +50,11 @@ for f in $DFL_FEATURES; do
 		eq "$dev: guid" \
 			"$(echo "$h" | cut -c1-8)-$(echo "$h" | cut -c9-12)-$(echo "$h" | cut -c13-16)-$(echo "$l" | cut -c1-4)-$(echo "$l" | cut -c5-16)" \
 			"$(cat "$s/guid")"
+		eq "$dev: group_id" "$(feature_field "$f" 11)" "$(cat "$s/group_id")"
+		eq "$dev: instance_id" "$(feature_field "$f" 12)" "$(cat "$s/instance_id")"
 	else
-		ok "$dev: no guid file (DFHv0)" test ! -e "$s/guid"
+		ok "$dev: no guid, group_id or instance_id file (DFHv0)" \
+			test ! -e "$s/guid" -a ! -e "$s/group_id" -a ! -e "$s/instance_id"
 	fi
 done
 
