@@ -42,7 +42,9 @@
  * the function: a header Linux must refuse.  With csr-in-bar4=on it is the
  * absolute address of BAR4 and its CSR size DFL_CSR_IN_BAR4_SIZE (the
  * first half of BAR4's debug counters), a BAR that holds no list: a
- * header the DFHv1 specification allows.  With fiu-outside=on the FME
+ * header the DFHv1 specification allows.  With csr-whole-bar4=on its CSR
+ * block is all of BAR4: a header Linux must refuse (REGISTERS.md says
+ * why).  With fiu-outside=on the FME
  * header is DFHv1 (CSR_ADDR 0, itself) with a CSR size of twice BAR0: an
  * FIU header Linux only warns about.
  *
@@ -403,6 +405,7 @@ struct DflCardState {
     bool msix_in_bar0;
     bool csr_outside_bars;      /* property csr-outside-bars */
     bool csr_in_bar4;           /* property csr-in-bar4 */
+    bool csr_whole_bar4;        /* property csr-whole-bar4 */
     bool fiu_outside;           /* property fiu-outside */
     uint32_t vuart_csr;         /* property vuart-csr */
     char *layout;               /* property layout: NULL or "n6001" */
@@ -590,14 +593,17 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     if (s->csr_outside_bars && f->v1 == &f23_v1 && off == DFHV1_CSR_ADDR) {
         return DFL_OUTSIDE_CSR | 1;    /* absolute */
     }
-    if (s->csr_in_bar4 && f->v1 == &f23_v1 && off == DFHV1_CSR_ADDR) {
+    if ((s->csr_in_bar4 || s->csr_whole_bar4) && f->v1 == &f23_v1 &&
+        off == DFHV1_CSR_ADDR) {
         /* absolute: BAR4 as the guest programmed it */
         return pci_get_bar_addr(PCI_DEVICE(s), 4) | 1;
     }
-    if (s->csr_in_bar4 && f->v1 == &f23_v1 && off == DFHV1_CSR_SIZE_GRP &&
-        dfl_card_dfhv1_read(f->v1, off, &val)) {
-        /* half of BAR4: see REGISTERS.md for why not all of it */
-        return (val & 0xffffffffULL) | ((uint64_t)DFL_CSR_IN_BAR4_SIZE << 32);
+    if ((s->csr_in_bar4 || s->csr_whole_bar4) && f->v1 == &f23_v1 &&
+        off == DFHV1_CSR_SIZE_GRP && dfl_card_dfhv1_read(f->v1, off, &val)) {
+        /* half of BAR4, or all of it (REGISTERS.md) */
+        return (val & 0xffffffffULL) |
+               ((uint64_t)(s->csr_whole_bar4 ? DFL_DBG_BAR_SIZE
+                                             : DFL_CSR_IN_BAR4_SIZE) << 32);
     }
     if (f->v1 == &vuart_v1 && off == DFHV1_CSR_ADDR) {
         return (uint64_t)s->vuart_csr << 1;     /* property vuart-csr */
@@ -1513,12 +1519,12 @@ static bool dfl_card_n6001_layout(DflCardState *s, Error **errp)
     unsigned i;
 
     if (s->msix_in_bar0 || s->csr_outside_bars || s->csr_in_bar4 ||
-        s->fiu_outside ||
+        s->csr_whole_bar4 || s->fiu_outside ||
         s->eth_info != DFL_ETH_INFO_V) {
         error_setg(errp, "dfl-card: layout=n6001 has no room for "
-                   "msix-in-bar0, no feature 0x23 for csr-outside-bars "
-                   "or csr-in-bar4, no fiu-outside, and no Ethernet group "
-                   "for eth-info");
+                   "msix-in-bar0, no feature 0x23 for csr-outside-bars, "
+                   "csr-in-bar4 or csr-whole-bar4, no fiu-outside, and no "
+                   "Ethernet group for eth-info");
         return false;
     }
     s->port_ofst = s->hssi_ofst = s->vuart_ofst = 0;
@@ -1730,6 +1736,7 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_BOOL("csr-outside-bars", DflCardState, csr_outside_bars,
                      false),
     DEFINE_PROP_BOOL("csr-in-bar4", DflCardState, csr_in_bar4, false),
+    DEFINE_PROP_BOOL("csr-whole-bar4", DflCardState, csr_whole_bar4, false),
     DEFINE_PROP_BOOL("fiu-outside", DflCardState, fiu_outside, false),
     DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr,
                        DFL_F24_CSR_DEFAULT),

@@ -151,6 +151,26 @@ ok "QMP device_del card2" qmp '{"execute":"device_del","arguments":{"id":"card2"
 ok "card2's dfl_devs leave" wait_for 30 sh -c \
 	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
 
+# A card whose FME 0x23 registers are all of BAR4 (csr-whole-bar4): a
+# resource equal to a BAR cannot nest under it, so the dfl core leaves
+# the feature out, and removing the card is clean (it was a KASAN
+# use-after-free in __release_resource() before).
+dmesg_mark
+ok "QMP device_add card4 (csr-whole-bar4) on rp2" qmp_retry 30 \
+	'{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card4","bus":"rp2","csr-whole-bar4":true}}'
+ok "card4's dfl_devs appear, one fewer" wait_for 30 sh -c \
+	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $((2 * DFL_NR_FEATURES - 1)) ]"
+bdf4=$(dfl_other_card "$bdf")
+bar4=$(( $(sed -n 5p "/sys/bus/pci/devices/$bdf4/resource" | cut -d' ' -f1) ))
+ok "dmesg: feature 0x23's registers are a whole BAR, left out" sh -c \
+	"dmesg | grep -E 'feature 0x23: registers \\[mem $(printf '%#x' $bar4) size $(printf '%#x' $DFL_DBG_BAR_SIZE)\\] are a whole BAR, which the resource tree cannot nest, leaving it out'"
+eq "exactly one FME 0x23 dfl_dev (card0's)" 1 "$(grep -l '^0x23$' /sys/bus/dfl/devices/dfl_dev.*/feature_id | wc -l)"
+ok "no splat" no_new_splat
+ok "QMP device_del card4" qmp '{"execute":"device_del","arguments":{"id":"card4"}}'
+ok "card4's dfl_devs leave" wait_for 30 sh -c \
+	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
+ok "no splat after card4's removal" no_new_splat
+
 # A card whose FME header is DFHv1 and declares registers twice BAR0's
 # size (fiu-outside): the dfl core only warns, gives the FME the part of
 # the list it heads (never a resource past BAR0), and enumerates the rest.
