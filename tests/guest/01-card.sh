@@ -111,35 +111,45 @@ ok "dfl_dev devices are back after hot-plug" wait_for 30 sh -c "[ \$(ls -d /sys/
 bdf=$(dfl_card_bdf)
 eq "dfl-pci binds the hot-plugged card" dfl-pci "$(driver_of /sys/bus/pci/devices/$bdf)"
 
+# card_plug ID PROP N: hot-plug dfl-card ID on rp2 with PROP on; N of
+# its features become dfl_devs, and N are still there 2 s later (the
+# count passes through fewer while a card enumerates)
+card_plug() {
+	local want=$((DFL_NR_FEATURES + $3))
+	ok "QMP device_add $1 ($2) on rp2" qmp_retry 30 \
+		"{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"dfl-card\",\"id\":\"$1\",\"bus\":\"rp2\",\"$2\":true}}"
+	ok "$1's dfl_devs appear, $3 of them" wait_for 30 sh -c \
+		"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $want ]"
+	sleep 2
+	eq "$1's dfl_devs, 2 s later: still $3" $want \
+		"$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l)"
+}
+
+# card_unplug ID: unplug it; its dfl_devs leave, and nothing splats
+card_unplug() {
+	ok "QMP device_del $1" qmp "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$1\"}}"
+	ok "$1's dfl_devs leave" wait_for 30 sh -c \
+		"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
+	ok "no splat after $1's removal" no_new_splat
+}
+
 # Containment: a second card whose FME 0x23 gives an absolute register
 # address outside every BAR (csr-outside-bars): the dfl core leaves that
 # feature out, with an error, and enumerates the rest.
 dmesg_mark
-ok "QMP device_add card1 (csr-outside-bars) on rp2" qmp_retry 30 \
-	'{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card1","bus":"rp2","csr-outside-bars":true}}'
-ok "card1's dfl_devs appear, one fewer" wait_for 30 sh -c \
-	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $((2 * DFL_NR_FEATURES - 1)) ]"
-# (the count passes through one fewer while the card enumerates: settled?)
-sleep 2
-eq "card1's dfl_devs, 2 s later: still one fewer" $((2 * DFL_NR_FEATURES - 1)) \
-	"$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l)"
+card_plug card1 csr-outside-bars $((DFL_NR_FEATURES - 1))
 ok "dmesg: feature 0x23's registers lie outside the card's memory, left out" sh -c \
 	"dmesg | grep -E 'feature 0x23: registers \\[mem $(printf '%#x' $DFL_OUTSIDE_CSR) size 0x1000\\] lie outside the device.s memory, leaving it out'"
 eq "exactly one FME 0x23 dfl_dev (card0's)" 1 "$(grep -l '^0x23$' /sys/bus/dfl/devices/dfl_dev.*/feature_id | wc -l)"
 ok "no splat" no_new_splat
-ok "QMP device_del card1" qmp '{"execute":"device_del","arguments":{"id":"card1"}}'
-ok "card1's dfl_devs leave" wait_for 30 sh -c \
-	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
+card_unplug card1
 
 # A card whose FME 0x23 gives an absolute register address in BAR4, a
 # memory BAR of the same function that holds no list (csr-in-bar4), as
 # the DFHv1 specification allows: the feature enumerates there, and
 # uio_dfl (which lists 0x23) maps BAR4 for it.
 dmesg_mark
-ok "QMP device_add card2 (csr-in-bar4) on rp2" qmp_retry 30 \
-	'{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card2","bus":"rp2","csr-in-bar4":true}}'
-ok "card2's dfl_devs appear, none left out" wait_for 30 sh -c \
-	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $((2 * DFL_NR_FEATURES)) ]"
+card_plug card2 csr-in-bar4 $DFL_NR_FEATURES
 bdf2=$(dfl_other_card "$bdf")
 d23=$(dfl_dev_by_id 0 0x23 "$bdf2")
 ok "card2's FME 0x23 is a dfl_dev ($d23)" test -n "$d23"
@@ -151,42 +161,27 @@ eq "its first register reads BAR4's READS_1 counter" \
 	"$(dfl-card-dbg "$bdf2" | cut -d' ' -f2)" "$(( $(uio-dfh "$u" 0 || echo -1) ))"
 eq "no message about card2's registers" 0 "$(dmesg_new | grep -c 'lie outside')"
 ok "no splat" no_new_splat
-ok "QMP device_del card2" qmp '{"execute":"device_del","arguments":{"id":"card2"}}'
-ok "card2's dfl_devs leave" wait_for 30 sh -c \
-	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
+card_unplug card2
 
 # A card whose FME 0x23 registers are all of BAR4 (csr-whole-bar4): a
 # resource equal to a BAR cannot nest under it, so the dfl core leaves
 # the feature out, and removing the card is clean (it was a KASAN
 # use-after-free in __release_resource() before).
 dmesg_mark
-ok "QMP device_add card4 (csr-whole-bar4) on rp2" qmp_retry 30 \
-	'{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card4","bus":"rp2","csr-whole-bar4":true}}'
-ok "card4's dfl_devs appear, one fewer" wait_for 30 sh -c \
-	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $((2 * DFL_NR_FEATURES - 1)) ]"
-# (the count passes through one fewer while the card enumerates: settled?)
-sleep 2
-eq "card4's dfl_devs, 2 s later: still one fewer" $((2 * DFL_NR_FEATURES - 1)) \
-	"$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l)"
+card_plug card4 csr-whole-bar4 $((DFL_NR_FEATURES - 1))
 bdf4=$(dfl_other_card "$bdf")
 bar4=$(( $(sed -n 5p "/sys/bus/pci/devices/$bdf4/resource" | cut -d' ' -f1) ))
 ok "dmesg: feature 0x23's registers are a whole BAR, left out" sh -c \
 	"dmesg | grep -E 'feature 0x23: registers \\[mem $(printf '%#x' $bar4) size $(printf '%#x' $DFL_DBG_BAR_SIZE)\\] are a whole BAR, which the resource tree cannot nest, leaving it out'"
 eq "exactly one FME 0x23 dfl_dev (card0's)" 1 "$(grep -l '^0x23$' /sys/bus/dfl/devices/dfl_dev.*/feature_id | wc -l)"
 ok "no splat" no_new_splat
-ok "QMP device_del card4" qmp '{"execute":"device_del","arguments":{"id":"card4"}}'
-ok "card4's dfl_devs leave" wait_for 30 sh -c \
-	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
-ok "no splat after card4's removal" no_new_splat
+card_unplug card4
 
 # A card whose FME header is DFHv1 and declares registers twice BAR0's
 # size (fiu-outside): the dfl core only warns, gives the FME the part of
 # the list it heads (never a resource past BAR0), and enumerates the rest.
 dmesg_mark
-ok "QMP device_add card3 (fiu-outside) on rp2" qmp_retry 30 \
-	'{"execute":"device_add","arguments":{"driver":"dfl-card","id":"card3","bus":"rp2","fiu-outside":true}}'
-ok "card3's dfl_devs appear, none left out" wait_for 30 sh -c \
-	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $((2 * DFL_NR_FEATURES)) ]"
+card_plug card3 fiu-outside $DFL_NR_FEATURES
 bdf3=$(dfl_other_card "$bdf")
 bar0=$(( $(sed -n 1p "/sys/bus/pci/devices/$bdf3/resource" | cut -d' ' -f1) ))
 ok "dmesg: the FIU header's registers lie outside, the list's are used" sh -c \
@@ -197,8 +192,5 @@ ok "card3's FME ($(basename "${fme3:-none}")) is bound to dfl-fme" \
 eq "no iomem resource runs past card3's BAR0 from its start" 0 \
 	"$(grep -c "^ *$(printf '%x-%x' $bar0 $((bar0 + 2 * DFL_BAR0_SIZE - 1))) " /proc/iomem)"
 ok "no splat" no_new_splat
-ok "QMP device_del card3" qmp '{"execute":"device_del","arguments":{"id":"card3"}}'
-ok "card3's dfl_devs leave" wait_for 30 sh -c \
-	"[ \$(ls -d /sys/bus/dfl/devices/dfl_dev.* | wc -l) = $DFL_NR_FEATURES ]"
-ok "no splat after card3's removal" no_new_splat
+card_unplug card3
 tap_done
