@@ -108,6 +108,16 @@ static inline uint64_t eventfd_wait(int efd, int ms)
 	return n;
 }
 
+/* Sum of the events EFD counts until it stays quiet for MS ms. */
+static inline uint64_t eventfd_quiet(int efd, int ms)
+{
+	uint64_t n, sum = 0;
+
+	while ((n = eventfd_wait(efd, ms)))
+		sum += n;
+	return sum;
+}
+
 /*
  * feature_map HOW DEV SIZE: map the first SIZE bytes of a feature's
  * registers as a user-mode driver does, HOW "uio" (DEV the N of
