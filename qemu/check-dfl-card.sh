@@ -710,22 +710,23 @@ check "hssi: TSE_CTRL" "$DFL_HSSI_TSE_CTRL_V" "$(hr $DFL_HSSI_TSE_CTRL)"
 check "hssi: DBG_CTRL" "$DFL_HSSI_DBG_CTRL_V" "$(hr $DFL_HSSI_DBG_CTRL)"
 check "hssi: INDV_RST" 0 "$(rq $((H + DFL_HSSI_INDV_RST)))"
 check "hssi: INDV_RST_ACK" "$DFL_HSSI_INDV_RST_ACK_V" "$(rq $((H + DFL_HSSI_INDV_RST_ACK)))"
-# power-on is a ColdReset released at once: ack and Busy (the xls's
-# defaults) until the subsystem is out of reset (qtest's virtual clock
-# moves only by clock_step)
+# power-on is a ColdReset acknowledged and released at once: the
+# acknowledge reads 1 until it falls (the xls's 0x2), and Busy, with
+# hssi-busy=until-cmd (the default; the xls row's 0x8), until the first
+# command (qtest's virtual clock moves only by clock_step)
 check "hssi: COLD_RST: ColdResetAck at power-on" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
 check "hssi: CMD_STATUS: Busy at power-on" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
 step() { qt clock_step "$1" >/dev/null; }
 step $DFL_HSSI_ACK_NS
 check "hssi: COLD_RST: ColdResetAck falls $DFL_HSSI_ACK_NS ns after power-on" 0 "$(rq $((H + DFL_HSSI_COLD_RST)))"
-check "hssi: CMD_STATUS: still Busy" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
-sal $DFL_HSSI_SAL_FW_VERSION 0 >/dev/null
-check "hssi: a SAL command while Busy: Ack and Error (and Busy)" 0x1c "$(hr $DFL_HSSI_CMD_STATUS)"
-check "hssi: ... counted in BAR4" 1 "$(dbg $DFL_DBG_HSSI_BUSY_CMDS)"
-step $(( DFL_HSSI_BUSY_NS - DFL_HSSI_ACK_NS ))
+step $(( 10 * DFL_HSSI_BUSY_NS ))
+check "hssi: CMD_STATUS: Busy until the first command (until-cmd)" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: a SAL command while Busy runs (OPAE never waits for Busy)" "$DFL_HSSI_FW_VERSION" "$(sal $DFL_HSSI_SAL_FW_VERSION 0)"
+check "hssi: ... Ack, and Busy cleared by it" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: ... nothing dropped (BAR4)" 0 "$(dbg $DFL_DBG_HSSI_BUSY_CMDS)"
 hw $DFL_HSSI_CMD_STATUS 0
 check "hssi: SCRATCHPAD" 0 "$(rq $((H + DFL_HSSI_SCRATCHPAD)))"
-check "hssi: CMD_STATUS: Busy clear $DFL_HSSI_BUSY_NS ns after power-on; the refused command's Error stays until the next" 0x10 "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: CMD_STATUS: clear" 0 "$(hr $DFL_HSSI_CMD_STATUS)"
 for o in 0x28 0x30 0x58 0x88 0x0e0 0x110 0x7f8 0x830 0xff8; do
 	wq $((H + o)) 0xffffffffffffffff
 	check "hssi: +$o reads 0, ignores writes" 0 "$(rq $((H + o)))"
@@ -765,33 +766,50 @@ hw $DFL_HSSI_DBG_CTRL 0x1
 hw $DFL_HSSI_TSE_CTRL 0
 check "hssi: TSE_CTRL MagicSleep_N is RW" 0 "$(hr $DFL_HSSI_TSE_CTRL)"
 dbg_reset
-# released before its ack: nothing is reset
+# A sequence that does not wait for the acknowledge: ColdReset set and
+# cleared at once.  rst_ack holds the reset until the subsystem
+# acknowledges all the same, and a SAL command meanwhile is dropped.
 wq $((H + DFL_HSSI_COLD_RST)) 1
 check "hssi: ColdReset set, no ack yet" 1 "$(rq $((H + DFL_HSSI_COLD_RST)))"
-check "hssi: ... Busy while it is held" 0xc "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: ... in reset: Busy (with the last command's Ack)" 0xc "$(hr $DFL_HSSI_CMD_STATUS)"
 wq $((H + DFL_HSSI_COLD_RST)) 0
 check "hssi: ColdReset cleared before its ack: counted (BAR4)" 1 "$(dbg $DFL_DBG_HSSI_EARLY_RELEASES)"
-check "hssi: ... and no ColdReset took effect" 0 "$(dbg $DFL_DBG_HSSI_COLD_RESETS)"
+sal $DFL_HSSI_SAL_LOOPBACK_OFF 2 0 >/dev/null
+check "hssi: ... a SAL command then gets no Ack" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: ... dropped (BAR4)" 1 "$(dbg $DFL_DBG_HSSI_BUSY_CMDS)"
 check "hssi: ... the loopback is still on" 0x4 "$(dbg $DFL_DBG_HSSI_LOOPBACK)"
-check "hssi: ... no ack" 0 "$(rq $((H + DFL_HSSI_COLD_RST)))"
-check "hssi: ... not Busy (Ack of the last command)" 0x4 "$(hr $DFL_HSSI_CMD_STATUS)"
-# the handshake as the xls asks
+step $DFL_HSSI_ACK_NS
+check "hssi: ... the acknowledge rises all the same" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: ... and the reset took effect (BAR4)" 1 "$(dbg $DFL_DBG_HSSI_COLD_RESETS)"
+check "hssi: ... loopback off" 0 "$(dbg $DFL_DBG_HSSI_LOOPBACK)"
+step $DFL_HSSI_ACK_NS
+check "hssi: ... the acknowledge falls $DFL_HSSI_ACK_NS ns later" 0 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+# the state again, then the handshake as the xls asks
+sal $DFL_HSSI_SAL_SET_PROFILE 3 0x7 >/dev/null
+sal $DFL_HSSI_SAL_LOOPBACK_ON 2 >/dev/null
+sal $DFL_HSSI_SAL_SET_CSR $(( 1 | (0x12 << 8) )) 0xcafe >/dev/null
+check "hssi: the state set again (loopback on port 2)" 0x4 "$(dbg $DFL_DBG_HSSI_LOOPBACK)"
+dbg_reset
 wq $((H + DFL_HSSI_COLD_RST)) 1
 step $(( DFL_HSSI_ACK_NS - 1 ))
 check "hssi: ColdReset held 1 ns short of the ack time: no ack" 1 "$(rq $((H + DFL_HSSI_COLD_RST)))"
 step 1
 check "hssi: ColdReset set, ColdResetAck" 3 "$(rq $((H + DFL_HSSI_COLD_RST)))"
 check "hssi: ... the subsystem in reset: Busy, the mailbox cleared" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
+step $(( 10 * DFL_HSSI_ACK_NS ))
+check "hssi: ColdReset left set: the subsystem held in reset, the ack high" 3 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+sal $DFL_HSSI_SAL_NOP 0 >/dev/null
+check "hssi: ... a command meanwhile dropped (BAR4)" 1 "$(dbg $DFL_DBG_HSSI_BUSY_CMDS)"
 wq $((H + DFL_HSSI_COLD_RST)) 1
 check "hssi: one ColdReset counted (BAR4), not two" 1 "$(dbg $DFL_DBG_HSSI_COLD_RESETS)"
 wq $((H + DFL_HSSI_COLD_RST)) 0
 check "hssi: ColdReset cleared, ColdResetAck still set" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+sal $DFL_HSSI_SAL_NOP 0 >/dev/null
+check "hssi: ... a command before the ack falls is dropped too" 2 "$(dbg $DFL_DBG_HSSI_BUSY_CMDS)"
 step $DFL_HSSI_ACK_NS
 check "hssi: ColdResetAck falls $DFL_HSSI_ACK_NS ns after the clear" 0 "$(rq $((H + DFL_HSSI_COLD_RST)))"
-check "hssi: ... Busy still" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
-step $(( DFL_HSSI_BUSY_NS - DFL_HSSI_ACK_NS ))
-check "hssi: Busy clear $DFL_HSSI_BUSY_NS ns after the clear" 0 "$(hr $DFL_HSSI_CMD_STATUS)"
-check "hssi: no command was refused since the counters were reset" 0 "$(dbg $DFL_DBG_HSSI_BUSY_CMDS)"
+check "hssi: ... Busy until the first command (until-cmd)" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
+check "hssi: ... no early release" 0 "$(dbg $DFL_DBG_HSSI_EARLY_RELEASES)"
 check "hssi: ColdReset: loopback off" 0 "$(dbg $DFL_DBG_HSSI_LOOPBACK)"
 check "hssi: ColdReset: port 3's profile back" 0x15 "$(sal $DFL_HSSI_SAL_GET_PROFILE 3)"
 check "hssi: ColdReset: SAL CSR back to 0" 0 "$(sal $DFL_HSSI_SAL_GET_CSR $(( 1 | (0x12 << 8) )))"
@@ -801,6 +819,24 @@ check "hssi: ... and DBG_CTRL (assumption)" 0x1 "$(hr $DFL_HSSI_DBG_CTRL)"
 check "hssi: ... and TSE_CTRL (assumption)" 0 "$(hr $DFL_HSSI_TSE_CTRL)"
 check "hssi: byte access to the scratchpad" 0xef "$(qt readb $((BAR0 + H + DFL_HSSI_SCRATCHPAD)))"
 check "hssi: BAR4 counts the HSSI accesses" 1 "$(( $(dbg $DFL_DBG_READS_1) >= 1 ))"
+# BAR4's wedge: the subsystem never acknowledges while it is set
+qt writeq $((BAR4 + DFL_DBG_HSSI_WEDGE)) 1 >/dev/null
+check "hssi: wedge set (BAR4)" 1 "$(dbg $DFL_DBG_HSSI_WEDGE)"
+dbg_reset
+check "hssi: ... the counters' reset keeps it" 1 "$(dbg $DFL_DBG_HSSI_WEDGE)"
+wq $((H + DFL_HSSI_COLD_RST)) 1
+step $(( 100 * DFL_HSSI_ACK_NS ))
+check "hssi: wedged: no acknowledge" 1 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+wq $((H + DFL_HSSI_COLD_RST)) 0
+sal $DFL_HSSI_SAL_NOP 0 >/dev/null
+check "hssi: wedged, ColdReset released: still in reset, a command dropped" 1 "$(dbg $DFL_DBG_HSSI_BUSY_CMDS)"
+qt writeq $((BAR4 + DFL_DBG_HSSI_WEDGE)) 0 >/dev/null
+step $DFL_HSSI_ACK_NS
+check "hssi: resumed: the acknowledge rises $DFL_HSSI_ACK_NS ns later" 2 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+step $DFL_HSSI_ACK_NS
+check "hssi: ... falls" 0 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+check "hssi: ... the reset done (BAR4)" 1 "$(dbg $DFL_DBG_HSSI_COLD_RESETS)"
+check "hssi: ... the mailbox answers" "$DFL_HSSI_FW_VERSION" "$(sal $DFL_HSSI_SAL_FW_VERSION 0)"
 
 # FME 0x10, the N3000 Ethernet group: INFO, and indirect access to its
 # components as linux-dfl's eth_com_{read,write}_reg do it (one 64-bit
@@ -844,6 +880,37 @@ qt writel $((BAR0 + E + DFL_ETH_CTRL + 4)) $(( (1 << 30) | (5 << 17) | DFL_ETH_M
 check "eth: ... its high half then runs the command (lo-hi 32-bit writes)" 0x100000001 "$(rq $((E + DFL_ETH_STAT)))"
 check "eth: +0x20 to the end of the page reads 0" 0 "$(( $(rq $((E + 0x20))) | $(rq $((E + 0xff8))) ))"
 qemu_stop
+
+########################################################################
+# Run 4c: hssi-busy=init and clear, the other readings of Busy's reset
+# value (REGISTERS.md)
+for mode in init clear; do
+	qemu_start ",hssi-busy=$mode"
+	cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
+	cfg 0x04 0x6
+	if [ $mode = init ]; then
+		check "hssi-busy=init: Busy at power-on" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
+		step $(( DFL_HSSI_ACK_NS + DFL_HSSI_BUSY_NS - 1 ))
+		check "hssi-busy=init: Busy 1 ns short of $DFL_HSSI_BUSY_NS ns after the ack fell" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
+		sal $DFL_HSSI_SAL_FW_VERSION 0 >/dev/null
+		check "hssi-busy=init: a command while Busy waits: Read, no Ack" 9 "$(hr $DFL_HSSI_CMD_STATUS)"
+		step 1
+		check "hssi-busy=init: ... runs when Busy clears: Ack" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
+		check "hssi-busy=init: ... and its result" "$DFL_HSSI_FW_VERSION" "$(hr $DFL_HSSI_READ_DATA)"
+	else
+		check "hssi-busy=clear: CMD_STATUS at power-on: Ack (the xls fields' 0x4)" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
+		step $DFL_HSSI_ACK_NS
+		wq $((H + DFL_HSSI_COLD_RST)) 1
+		step $DFL_HSSI_ACK_NS
+		check "hssi-busy=clear: ColdResetAck" 3 "$(rq $((H + DFL_HSSI_COLD_RST)))"
+		check "hssi-busy=clear: in reset: Ack, never Busy" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
+		wq $((H + DFL_HSSI_COLD_RST)) 0
+		step $DFL_HSSI_ACK_NS
+		check "hssi-busy=clear: out of reset, the mailbox answers" "$DFL_HSSI_FW_VERSION" \
+			"$(sal $DFL_HSSI_SAL_FW_VERSION 0)"
+	fi
+	qemu_stop
+done
 
 ########################################################################
 # Run 4b: eth-info=N: the Ethernet group's INFO, nothing else

@@ -218,7 +218,7 @@ DFL_HSSI_INDV_RST=0x800                 # 64-bit RW
 DFL_HSSI_INDV_RST_ACK=0x808 DFL_HSSI_INDV_RST_ACK_V=0x00000000ffffffff
 DFL_HSSI_COLD_RST=0x810                 # ColdReset 0 RW, ColdResetAck 1 RO
 DFL_HSSI_ACK_NS=50000                   # ColdResetAck rises/falls this long after ColdReset is set/cleared (assumption)
-DFL_HSSI_BUSY_NS=200000                 # Busy stays set this long after ColdReset is cleared (assumption)
+DFL_HSSI_BUSY_NS=200000                 # hssi-busy=init: Busy this long after the subsystem is out of reset (assumption)
 DFL_HSSI_STATUS=0x818
 DFL_HSSI_SCRATCHPAD=0x820               # 64-bit RW, kept by ColdReset
 DFL_HSSI_PTP_STATUS=0x828
@@ -291,6 +291,7 @@ DFL_DBG_VUART_EDGES=0x60                # RO: rising edges of the VUART's line (
 DFL_DBG_HSSI_COLD_RESETS=0x68           # RO: FME 0x15's ColdResets that took effect (acked)
 DFL_DBG_HSSI_LOOPBACK=0x70              # RO: FME 0x15's SAL loopback on, one bit per port
 DFL_DBG_HSSI_EARLY_RELEASES=0x78        # RO: FME 0x15's ColdResets cleared before their ack (nothing reset)
-DFL_DBG_HSSI_BUSY_CMDS=0x80             # RO: FME 0x15's SAL commands refused in reset or while Busy
+DFL_DBG_HSSI_BUSY_CMDS=0x80             # RO: FME 0x15's SAL commands dropped while the subsystem was in reset
 DFL_DBG_ETH_MAC_RESET=0x88              # RO: FME 0x10's MACs held in reset (PHY_CONFIG[2:0] = 7), bit per link
 DFL_DBG_ETH_LOOPBACK=0x90               # RO: FME 0x10's PMA serial loopback on, bit per link
+DFL_DBG_HSSI_WEDGE=0x98                 # RW (bit 0): FME 0x15 never acknowledges a ColdReset while set

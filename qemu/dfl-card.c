@@ -224,14 +224,19 @@ MAP_SAME(DFL_DBG_WRITES_8, DFL_DBG_WRITES_1 + 24);
 #define HSSI_COLD_RST_REQ       (1ULL << 0)
 #define HSSI_COLD_RST_ACK       (1ULL << 1)
 /*
- * The ColdReset handshake in virtual time (assumptions, REGISTERS.md):
- * ColdResetAck rises DFL_HSSI_ACK_NS after ColdReset is set, and the
- * subsystem is reset then; it falls DFL_HSSI_ACK_NS after ColdReset is
- * cleared, and Busy stays set DFL_HSSI_BUSY_NS after the clear. A
- * ColdReset cleared before its ack resets nothing. Power-on is a
- * ColdReset that is released at once: ack and Busy read 1 (the xls
- * defaults) until the subsystem is out of reset.
+ * The ColdReset handshake in virtual time: the wrapper's rst_ack state
+ * machine (ofs-fim-common src/fpga_family/agilex/hssi_ss/lib/rst_ack.sv,
+ * hssi_wrapper.sv): a request puts the subsystem in reset (ASSERT) until
+ * it acknowledges, DFL_HSSI_ACK_NS later (assumption), even if the
+ * request was cleared meanwhile; then it stays in reset while the request
+ * is held (HELD); once released the acknowledge falls DFL_HSSI_ACK_NS
+ * later (ACK_FALL, assumption) and the subsystem is out of reset (IDLE).
+ * ColdResetAck reads the acknowledge: low at rest.  Power-on is a reset
+ * acknowledged and released at once.  Busy after a reset: the
+ * "hssi-busy" property, REGISTERS.md.
  */
+enum { HSSI_RST_IDLE, HSSI_RST_ASSERT, HSSI_RST_HELD, HSSI_RST_ACK_FALL };
+enum { HSSI_BUSY_UNTIL_CMD, HSSI_BUSY_INIT, HSSI_BUSY_CLEAR };
 #define HSSI_NCSR               16      /* SAL CSR storage entries */
 
 enum DflKind {
@@ -463,9 +468,15 @@ struct DflCardState {
     uint32_t hssi_ncsr;
     uint64_t hssi_indv_rst;
     uint64_t hssi_cold_rst;
-    int64_t hssi_rst_set_ns;            /* virtual time ColdReset was set */
-    int64_t hssi_rst_clear_ns;          /* ... and cleared (acked resets) */
-    bool hssi_rst_done;                 /* the held ColdReset took effect */
+    char *hssi_busy_prop;               /* "hssi-busy" */
+    int hssi_busy_mode;                 /* HSSI_BUSY_* */
+    int hssi_rst_state;                 /* HSSI_RST_*, at virtual time now */
+    int64_t hssi_rst_on_ns;             /* the subsystem's reset asserted */
+    int64_t hssi_rst_off_ns;            /* ... and released */
+    int64_t hssi_ready_ns;              /* out of reset (acknowledge low) */
+    bool hssi_busy_latched;             /* until-cmd: Busy until a command */
+    bool hssi_cmd_pending;              /* init: a command waits for !Busy */
+    bool hssi_wedged;                   /* BAR4: no acknowledge ever */
     uint64_t hssi_scratchpad;
     uint64_t dbg_hssi_cold_resets;
     uint64_t dbg_hssi_early_releases;
@@ -870,7 +881,10 @@ static void dfl_card_hssi_cold_reset(DflCardState *s)
 {
     unsigned i;
 
-    s->hssi_cmd_status = 0;
+    /* CMD_STATUS: the xls row's 0x8 (Busy), or its fields' 0x4 (Ack) */
+    s->hssi_cmd_status = s->hssi_busy_mode == HSSI_BUSY_CLEAR ? HSSI_CMD_ACK : 0;
+    s->hssi_busy_latched = s->hssi_busy_mode == HSSI_BUSY_UNTIL_CMD;
+    s->hssi_cmd_pending = false;
     s->hssi_ctrl_addr = 0;
     s->hssi_read_data = 0;
     s->hssi_write_data = 0;
@@ -883,41 +897,69 @@ static void dfl_card_hssi_cold_reset(DflCardState *s)
     memset(s->hssi_csr_val, 0, sizeof(s->hssi_csr_val));
 }
 
-/*
- * The ColdReset handshake at virtual time now: a held ColdReset takes
- * effect (the subsystem is reset) once its ack has risen.
- */
+static void dfl_card_hssi_command(DflCardState *s);
+
+/* The rst_ack state machine, run up to virtual time now */
 static void dfl_card_hssi_rst_update(DflCardState *s)
 {
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    bool req = s->hssi_cold_rst & HSSI_COLD_RST_REQ;
 
-    if ((s->hssi_cold_rst & HSSI_COLD_RST_REQ) && !s->hssi_rst_done &&
-        now - s->hssi_rst_set_ns >= DFL_HSSI_ACK_NS) {
+    if (s->hssi_rst_state == HSSI_RST_ASSERT && !s->hssi_wedged &&
+        now - s->hssi_rst_on_ns >= DFL_HSSI_ACK_NS) {
+        /* acknowledged: the subsystem is in reset */
         dfl_card_hssi_cold_reset(s);
-        s->hssi_rst_done = true;
         s->dbg_hssi_cold_resets++;
+        s->hssi_rst_state = req ? HSSI_RST_HELD : HSSI_RST_ACK_FALL;
+        s->hssi_rst_off_ns = s->hssi_rst_on_ns + DFL_HSSI_ACK_NS;
+    }
+    if (s->hssi_rst_state == HSSI_RST_ACK_FALL &&
+        now - s->hssi_rst_off_ns >= DFL_HSSI_ACK_NS) {
+        s->hssi_rst_state = HSSI_RST_IDLE;
+        s->hssi_ready_ns = s->hssi_rst_off_ns + DFL_HSSI_ACK_NS;
+        if (req) {      /* set again while the acknowledge fell */
+            s->hssi_rst_state = HSSI_RST_ASSERT;
+            s->hssi_rst_on_ns = s->hssi_ready_ns;
+            dfl_card_hssi_rst_update(s);
+        }
+    }
+    /* init: a command written while Busy runs once Busy clears */
+    if (s->hssi_cmd_pending && s->hssi_rst_state == HSSI_RST_IDLE &&
+        now - s->hssi_ready_ns >= DFL_HSSI_BUSY_NS) {
+        s->hssi_cmd_pending = false;
+        dfl_card_hssi_command(s);
     }
 }
 
 static bool dfl_card_hssi_rst_ack(DflCardState *s)
 {
-    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-
     dfl_card_hssi_rst_update(s);
-    if (s->hssi_cold_rst & HSSI_COLD_RST_REQ) {
-        return s->hssi_rst_done;
-    }
-    return now - s->hssi_rst_clear_ns < DFL_HSSI_ACK_NS;
+    return s->hssi_rst_state == HSSI_RST_HELD ||
+           s->hssi_rst_state == HSSI_RST_ACK_FALL;
 }
 
-/* In reset or not ready yet: Busy, and SAL commands are refused */
+/* In reset (from the request to the acknowledge's fall) */
+static bool dfl_card_hssi_in_reset(DflCardState *s)
+{
+    dfl_card_hssi_rst_update(s);
+    return s->hssi_rst_state != HSSI_RST_IDLE;
+}
+
+/* CMD_STATUS's Busy, by the "hssi-busy" property */
 static bool dfl_card_hssi_busy(DflCardState *s)
 {
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 
-    dfl_card_hssi_rst_update(s);
-    return (s->hssi_cold_rst & HSSI_COLD_RST_REQ) ||
-           now - s->hssi_rst_clear_ns < DFL_HSSI_BUSY_NS;
+    if (s->hssi_busy_mode == HSSI_BUSY_CLEAR) {
+        return false;
+    }
+    if (dfl_card_hssi_in_reset(s)) {
+        return true;
+    }
+    if (s->hssi_busy_mode == HSSI_BUSY_UNTIL_CMD) {
+        return s->hssi_busy_latched;
+    }
+    return now - s->hssi_ready_ns < DFL_HSSI_BUSY_NS;
 }
 
 /* The SAL CSR storage entry of @key, allocated if @alloc; -1 if none */
@@ -954,13 +996,6 @@ static void dfl_card_hssi_command(DflCardState *s)
     if (port >= DFL_HSSI_NPORTS && cmd != DFL_HSSI_SAL_NOP &&
         cmd != DFL_HSSI_SAL_FW_VERSION) {
         cmd = ~0U;      /* an error below */
-    }
-    if (dfl_card_hssi_busy(s)) {
-        s->dbg_hssi_busy_cmds++;
-        qemu_log_mask(LOG_GUEST_ERROR,
-                      "dfl-card: HSSI: SAL command 0x%x while in reset or Busy\n",
-                      ctrl & 0xff);
-        cmd = ~0U;      /* refused, as an error */
     }
     switch (cmd) {
     case DFL_HSSI_SAL_NOP:
@@ -1001,15 +1036,36 @@ static void dfl_card_hssi_command(DflCardState *s)
         break;
     default:
         err = true;
-        if (cmd != ~0U || !dfl_card_hssi_busy(s)) {
-            qemu_log_mask(LOG_GUEST_ERROR,
-                          "dfl-card: HSSI: SAL command 0x%x, port %u refused\n",
-                          ctrl & 0xff, port);
-        }
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "dfl-card: HSSI: SAL command 0x%x, port %u refused\n",
+                      ctrl & 0xff, port);
         break;
     }
     s->hssi_cmd_status &= ~(HSSI_CMD_READ | HSSI_CMD_WRITE | HSSI_CMD_ERROR);
     s->hssi_cmd_status |= HSSI_CMD_ACK | (err ? HSSI_CMD_ERROR : 0);
+}
+
+/*
+ * Read or Write written to CMD_STATUS: dropped by a subsystem in reset
+ * (no Ack ever; counted in BAR4), run once Busy clears (init), or now
+ * (a command clears until-cmd's Busy).
+ */
+static void dfl_card_hssi_command_written(DflCardState *s)
+{
+    if (dfl_card_hssi_in_reset(s)) {
+        s->hssi_cmd_status &= ~(HSSI_CMD_READ | HSSI_CMD_WRITE);
+        s->dbg_hssi_busy_cmds++;
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "dfl-card: HSSI: SAL command 0x%x dropped: the subsystem is in reset\n",
+                      s->hssi_ctrl_addr & 0xff);
+        return;
+    }
+    s->hssi_busy_latched = false;
+    if (dfl_card_hssi_busy(s)) {
+        s->hssi_cmd_pending = true;
+        return;
+    }
+    dfl_card_hssi_command(s);
 }
 
 /* The 32-bit subsystem register at 4-byte aligned @off */
@@ -1024,8 +1080,11 @@ static uint32_t dfl_card_hssi_reg32(DflCardState *s, hwaddr off)
         return DFL_HSSI_VERSION_V;
     case DFL_HSSI_FEATURE:
         return DFL_HSSI_FEATURE_V;
-    case DFL_HSSI_CMD_STATUS:
-        return s->hssi_cmd_status | (dfl_card_hssi_busy(s) ? HSSI_CMD_BUSY : 0);
+    case DFL_HSSI_CMD_STATUS: {
+        bool busy = dfl_card_hssi_busy(s);      /* may run a pending command */
+
+        return s->hssi_cmd_status | (busy ? HSSI_CMD_BUSY : 0);
+    }
     case DFL_HSSI_CTRL_ADDR:
         return s->hssi_ctrl_addr;
     case DFL_HSSI_READ_DATA:
@@ -1098,7 +1157,7 @@ static void dfl_card_hssi_write32(DflCardState *s, hwaddr off, uint32_t val,
         dfl_card_hssi_merge32(&s->hssi_cmd_status, val,
                               mask32 & HSSI_CMD_RW_MASK);
         if (s->hssi_cmd_status & (HSSI_CMD_READ | HSSI_CMD_WRITE)) {
-            dfl_card_hssi_command(s);
+            dfl_card_hssi_command_written(s);
         }
         break;
     case DFL_HSSI_CTRL_ADDR:
@@ -1121,22 +1180,31 @@ static void dfl_card_hssi_write32(DflCardState *s, hwaddr off, uint32_t val,
 static void dfl_card_hssi_cold_rst_write(DflCardState *s, uint64_t req)
 {
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    bool held = s->hssi_cold_rst & HSSI_COLD_RST_REQ;
 
     dfl_card_hssi_rst_update(s);
-    if (req && !held) {
-        s->hssi_rst_set_ns = now;
-        s->hssi_rst_done = false;
-    } else if (!req && held) {
-        if (s->hssi_rst_done) {
-            s->hssi_rst_clear_ns = now;
-        } else {
-            s->dbg_hssi_early_releases++;
-            qemu_log_mask(LOG_GUEST_ERROR,
-                          "dfl-card: HSSI: ColdReset cleared before ColdResetAck: nothing reset\n");
-        }
-    }
     s->hssi_cold_rst = req;
+    if (req && s->hssi_rst_state == HSSI_RST_IDLE) {
+        s->hssi_rst_state = HSSI_RST_ASSERT;
+        s->hssi_rst_on_ns = now;
+    } else if (!req && s->hssi_rst_state == HSSI_RST_HELD) {
+        s->hssi_rst_state = HSSI_RST_ACK_FALL;
+        s->hssi_rst_off_ns = now;
+    } else if (!req && s->hssi_rst_state == HSSI_RST_ASSERT) {
+        /* rst_ack holds the reset until the acknowledge all the same */
+        s->dbg_hssi_early_releases++;
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "dfl-card: HSSI: ColdReset cleared before ColdResetAck\n");
+    }
+}
+
+/* BAR4's wedge: the subsystem stops (1) or resumes acknowledging */
+static void dfl_card_hssi_wedge(DflCardState *s, bool wedged)
+{
+    dfl_card_hssi_rst_update(s);
+    if (s->hssi_wedged && !wedged) {
+        s->hssi_rst_on_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    }
+    s->hssi_wedged = wedged;
 }
 
 static void dfl_card_hssi_write(DflCardState *s, hwaddr addr, uint64_t val,
@@ -1179,9 +1247,10 @@ static void dfl_card_hssi_reset(DflCardState *s)
     s->hssi_indv_rst = 0;
     s->hssi_cold_rst = 0;
     s->hssi_scratchpad = 0;
-    /* power-on: a ColdReset acked and released now */
-    s->hssi_rst_done = false;
-    s->hssi_rst_set_ns = s->hssi_rst_clear_ns =
+    s->hssi_wedged = false;
+    /* power-on: a ColdReset acknowledged and released now */
+    s->hssi_rst_state = HSSI_RST_ACK_FALL;
+    s->hssi_rst_on_ns = s->hssi_rst_off_ns =
         qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
@@ -1423,6 +1492,8 @@ static uint64_t dfl_card_dbg_reg(DflCardState *s, hwaddr reg)
         return s->dbg_hssi_early_releases;
     case DFL_DBG_HSSI_BUSY_CMDS:
         return s->dbg_hssi_busy_cmds;
+    case DFL_DBG_HSSI_WEDGE:
+        return s->hssi_wedged;
     case DFL_DBG_ETH_MAC_RESET:
     case DFL_DBG_ETH_LOOPBACK: {
         uint64_t bits = 0;
@@ -1457,6 +1528,8 @@ static void dfl_card_dbg_write(void *opaque, hwaddr addr, uint64_t val,
 
     if ((addr & ~7ULL) == DFL_DBG_CTRL) {
         dfl_card_dbg_reset(s);
+    } else if (addr == DFL_DBG_HSSI_WEDGE) {
+        dfl_card_hssi_wedge(s, val & 1);
     }
 }
 
@@ -1586,6 +1659,17 @@ static void dfl_card_realize(PCIDevice *pdev, Error **errp)
                    "[%#x, %#x]", s->vuart_csr, VUART_CSR_MIN, VUART_CSR_MAX);
         return;
     }
+    if (!s->hssi_busy_prop || !strcmp(s->hssi_busy_prop, "until-cmd")) {
+        s->hssi_busy_mode = HSSI_BUSY_UNTIL_CMD;
+    } else if (!strcmp(s->hssi_busy_prop, "init")) {
+        s->hssi_busy_mode = HSSI_BUSY_INIT;
+    } else if (!strcmp(s->hssi_busy_prop, "clear")) {
+        s->hssi_busy_mode = HSSI_BUSY_CLEAR;
+    } else {
+        error_setg(errp, "dfl-card: hssi-busy=%s: unknown (until-cmd, "
+                   "init or clear)", s->hssi_busy_prop);
+        return;
+    }
     if (!s->layout) {
         dfl_card_default_layout(s);
     } else if (!strcmp(s->layout, "n6001")) {
@@ -1713,9 +1797,13 @@ static const VMStateDescription vmstate_dfl_card = {
         VMSTATE_UINT64(hssi_cold_rst, DflCardState),
         VMSTATE_UINT64(hssi_scratchpad, DflCardState),
         VMSTATE_UINT64(dbg_hssi_cold_resets, DflCardState),
-        VMSTATE_INT64(hssi_rst_set_ns, DflCardState),
-        VMSTATE_INT64(hssi_rst_clear_ns, DflCardState),
-        VMSTATE_BOOL(hssi_rst_done, DflCardState),
+        VMSTATE_INT32(hssi_rst_state, DflCardState),
+        VMSTATE_INT64(hssi_rst_on_ns, DflCardState),
+        VMSTATE_INT64(hssi_rst_off_ns, DflCardState),
+        VMSTATE_INT64(hssi_ready_ns, DflCardState),
+        VMSTATE_BOOL(hssi_busy_latched, DflCardState),
+        VMSTATE_BOOL(hssi_cmd_pending, DflCardState),
+        VMSTATE_BOOL(hssi_wedged, DflCardState),
         VMSTATE_UINT64(dbg_hssi_early_releases, DflCardState),
         VMSTATE_UINT64(dbg_hssi_busy_cmds, DflCardState),
         VMSTATE_UINT64(eth_ctrl, DflCardState),
@@ -1741,6 +1829,7 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr,
                        DFL_F24_CSR_DEFAULT),
     DEFINE_PROP_STRING("layout", DflCardState, layout),
+    DEFINE_PROP_STRING("hssi-busy", DflCardState, hssi_busy_prop),
     DEFINE_PROP_UINT32("eth-info", DflCardState, eth_info, DFL_ETH_INFO_V),
     DEFINE_PROP_END_OF_LIST(),
 };

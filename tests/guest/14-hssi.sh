@@ -45,9 +45,9 @@ eq "... the model's ports: loopback on port 2 only" "loopback 0x4" "$(hssi | cut
 ok "SAL: port 8 is past NumPorts, an error" sh -c "! hssi-sal uio $uio get-profile 8 2>/tmp/sal.err"
 diag "$(cat /tmp/sal.err)"
 eq "the wrapper's scratchpad" "scratch 0x0123456789abcdef" "$(sal scratch 0x0123456789abcdef)"
-# The model counts a ColdReset released before its ack (it resets
-# nothing) and a SAL command refused in reset or while Busy (BAR4;
-# qemu/check-dfl-card.sh proves both counters count): none in this suite.
+# The model counts a ColdReset released before its ack and a SAL command
+# the subsystem dropped in reset (BAR4; qemu/check-dfl-card.sh proves both
+# counters count): none in this suite.
 hs() { dfl-card-dbg "$bdf" hssi-handshake; }
 c0=$(hssi | cut -d' ' -f2)
 eq "ColdReset handshake" "cold-reset done" "$(sal cold-reset)"
@@ -103,13 +103,44 @@ eq "... the model's ports: loopback on port 2" "loopback 0x4" "$(hssi | cut -d' 
 kill -9 $hold
 wait $hold 2>/dev/null
 eq "after the user is killed: loopback off (the close's ColdReset)" "loopback 0x0" "$(hssi | cut -d' ' -f3-)"
+eq "so far every reset held ColdReset until its ack, and no command met a subsystem in reset (BAR4)" \
+	"early 0 busy 0" "$(hs)"
+# A wedged subsystem (BAR4: it never acknowledges a ColdReset): an open
+# fails after the reset's 500 ms deadline, with one message; the device
+# stays usable. VFIO_DEVICE_RESET fails the same way and works again once
+# the subsystem resumes; a close while it is wedged returns.
+dmesg_mark
+dfl-card-dbg "$bdf" hssi-wedge 1
+r=$(vfio-dfl-tool try-open "$dev")
+echo "$r" | sed 's/^/# /'
+eq "wedged: the open fails with ETIMEDOUT" "Connection timed out" \
+	"$(echo "$r" | sed -n 's/^open: \(.*\) in [0-9]* ms$/\1/p')"
+ms=$(echo "$r" | sed -n 's/^open: .* in \([0-9]*\) ms$/\1/p')
+ok "... after the 500 ms deadline, within 2 s (${ms:-?} ms)" \
+	test "${ms:-0}" -ge 450 -a "${ms:-99999}" -le 2000
+eq "... one message, saying the next hand-over tries again" 1 \
+	"$(dmesg_new | grep -cE 'HSSI subsystem: reset failed: (-ETIMEDOUT|-110); the next open, close or VFIO_DEVICE_RESET tries again')"
+dfl-card-dbg "$bdf" hssi-wedge 0
+eq "resumed: the next open works" "ok" \
+	"$(vfio-dfl-tool try-open "$dev" | sed -n 's/^open: \(.*\) in [0-9]* ms$/\1/p')"
+w=$(DFL_CARD_DBG=$bdf vfio-dfl-tool wedge "$dev")
+echo "$w" | sed 's/^/# /'
+eq "VFIO_DEVICE_RESET while wedged: ETIMEDOUT" "Connection timed out" \
+	"$(echo "$w" | sed -n 's/^reset wedged: \(.*\) in [0-9]* ms$/\1/p')"
+eq "VFIO_DEVICE_RESET once resumed: ok" ok \
+	"$(echo "$w" | sed -n 's/^reset resumed: \(.*\) in [0-9]* ms$/\1/p')"
+ms=$(echo "$w" | sed -n 's/^close wedged: \([0-9]*\) ms$/\1/p')
+ok "a close while wedged returns within 2 s (${ms:-?} ms)" test "${ms:-99999}" -le 2000
+eq "resumed again: an open works" "ok" \
+	"$(vfio-dfl-tool try-open "$dev" | sed -n 's/^open: \(.*\) in [0-9]* ms$/\1/p')"
+dfl-card-dbg "$bdf" reset   # the wedged resets released ColdReset early
 dmesg_mark
 bind_to "" "$dev"
 eq "uio_dfl takes it back" uio_dfl "$(driver_of "$D")"
 uio=$(uio_of "$dev")
 eq "uio_dfl's user finds it as vfio-dfl left it: clean" "profile 0x15 scratch 0x0000000000000000" \
 	"$(sal get-profile 2 scratch | xargs)"
-eq "hssi-sal's and every vfio-dfl reset held ColdReset until its ack, and no command met Busy (BAR4)" \
+eq "hssi-sal and every vfio-dfl reset held ColdReset until its ack, and no command met a subsystem in reset (BAR4)" \
 	"early 0 busy 0" "$(hs)"
 ok "no kernel splat" no_new_splat
 tap_done

@@ -17,8 +17,11 @@
  *   dfl-card-dbg BDF hssi-handshake
  *                             print "early E busy B": the HSSI's
  *                             ColdResets cleared before their ack (which
- *                             reset nothing) and SAL commands refused in
- *                             reset or while Busy
+ *                             reset all the same) and SAL commands the
+ *                             subsystem dropped in reset
+ *   dfl-card-dbg BDF hssi-wedge 0|1
+ *                             1: the HSSI stops acknowledging a ColdReset
+ *                             (a wedged wrapper); 0: it resumes
  *   dfl-card-dbg BDF eth      print "mac-reset 0xR loopback 0xL": the links
  *                             of FME 0x10 (the Ethernet group) whose MAC
  *                             is held in reset, and in PMA loopback
@@ -38,6 +41,7 @@
 #define DBG_HSSI_BUSY_CMDS	0x80
 #define DBG_ETH_MAC_RESET	0x88
 #define DBG_ETH_LOOPBACK	0x90
+#define DBG_HSSI_WEDGE	0x98
 
 int main(int argc, char **argv)
 {
@@ -57,11 +61,18 @@ int main(int argc, char **argv)
 		printf("0x%" PRIx32 "\n", bar0[off / 4]);
 		return 0;
 	}
+	if (argc == 4 && !strcmp(argv[2], "hssi-wedge")) {
+		if (strcmp(argv[3], "0") && strcmp(argv[3], "1"))
+			die("hssi-wedge takes 0 or 1, not '%s'", argv[3]);
+		regs = dfl_dbg_map(argv[1]);
+		regs[DBG_HSSI_WEDGE / 8] = argv[3][0] - '0';
+		return 0;
+	}
 	if (argc < 2 || argc > 3 ||
 	    (argc == 3 && strcmp(argv[2], "reset") &&
 	     strcmp(argv[2], "vuart-edges") && strcmp(argv[2], "hssi") &&
 	     strcmp(argv[2], "hssi-handshake") && strcmp(argv[2], "eth")))
-		die("usage: %s BDF [reset|vuart-edges|hssi|hssi-handshake|eth|bar0 OFF]",
+		die("usage: %s BDF [reset|vuart-edges|hssi|hssi-handshake|eth|bar0 OFF|hssi-wedge 0|1]",
 		    argv[0]);
 	regs = dfl_dbg_map(argv[1]);
 	if (argc == 3 && !strcmp(argv[2], "vuart-edges")) {

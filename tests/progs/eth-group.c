@@ -44,14 +44,6 @@
 
 static volatile uint64_t *regs;
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* One indirect command: CTRL written at once (64 bits), RW_VAL polled */
 static uint32_t cmd(uint64_t c, unsigned int dev, unsigned int addr,
 		    uint32_t data)

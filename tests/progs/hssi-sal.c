@@ -19,7 +19,7 @@
  *   loopback PORT on|off   SAL 0x07 / 0x08
  *   fw                     SAL 0xff, the firmware version
  *   cold-reset             the ColdReset handshake: ack low, set ColdReset,
- *                          ack high, clear it, ack low, Busy clear
+ *                          ack high, clear it, ack low
  *   scratch [V]            HSSI_SCRATCHPAD (written first if V is given)
  *   hold                   print "ready" and keep the mapping (and the
  *                          device) until killed
@@ -38,7 +38,6 @@
 #define HSSI_CMD_READ		(1U << 0)
 #define HSSI_CMD_WRITE		(1U << 1)
 #define HSSI_CMD_ACK		(1U << 2)
-#define HSSI_CMD_BUSY		(1U << 3)
 #define HSSI_CMD_ERROR		(1U << 4)
 #define HSSI_CTRL_ADDR		0x0ac
 #define HSSI_READ_DATA		0x0b0
@@ -70,14 +69,6 @@ static uint64_t rd64(unsigned int off)
 static void wr64(unsigned int off, uint64_t v)
 {
 	*(volatile uint64_t *)(regs + off) = v;
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* Poll until (rd32(off) & mask) == want, 1 s at most; 0 or -1 */
@@ -153,7 +144,9 @@ static void poll64(unsigned int off, uint64_t mask, uint64_t want,
 /*
  * ColdReset as the xls asks, through the wrapper's rst_ack handshake:
  * no reset in progress (ack low), ColdReset set and held until
- * ColdResetAck, cleared, ack low again; then the subsystem's Busy clears.
+ * ColdResetAck, cleared, ack low again: the subsystem is out of reset.
+ * Busy is not waited for: OPAE never reads it, and the register table
+ * does not say when it clears.
  */
 static void cold_reset(void)
 {
@@ -166,10 +159,6 @@ static void cold_reset(void)
 	}
 	wr64(HSSI_COLD_RST, 0);
 	poll64(HSSI_COLD_RST, HSSI_COLD_RST_ACK, 0, "ColdResetAck low after");
-	if (poll32(HSSI_CMD_STATUS, HSSI_CMD_BUSY, 0)) {
-		fprintf(stderr, "Busy after ColdReset: not clear within 1 s\n");
-		exit(1);
-	}
 }
 
 static uint32_t num(const char *s)

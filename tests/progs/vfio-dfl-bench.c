@@ -103,14 +103,6 @@ static void parse(int argc, char **argv)
 
 /* ---- time and statistics ----------------------------------------------- */
 
-static inline uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 struct samples {
 	double *v;
 	unsigned int n, cap;

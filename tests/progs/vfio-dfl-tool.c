@@ -29,6 +29,14 @@
  *   vfio-dfl-tool poke DEV OFFSET HEXBYTES    pwrite(), then pread() of the
  *                                             same bytes, printed, in one
  *                                             open (no reset in between)
+ *   vfio-dfl-tool try-open DEV                open + bind + attach, and
+ *                                             close: print "open: RESULT
+ *                                             in N ms" (and "close: N ms")
+ *   vfio-dfl-tool wedge DEV                   with DFL_CARD_DBG (the card
+ *                                             model's HSSI): VFIO_DEVICE_RESET
+ *                                             with the HSSI wedged, then
+ *                                             resumed, then close wedged;
+ *                                             print each result and time
  *
  * TRIGGER says how to fire a feature interrupt: a number is the offset of
  * a test doorbell of the card model (write the index there), "ier:OFF"
@@ -208,6 +216,7 @@ static void *ring(void *arg)
 static volatile sig_atomic_t stop;
 
 #define DBG_CTRL	0x58
+#define DBG_HSSI_WEDGE	0x98
 
 /* The card model's BAR4 counters, zeroed, if DFL_CARD_DBG names a card */
 static volatile uint64_t *dbg_open(void)
@@ -243,13 +252,71 @@ static void on_term(int sig)
 	stop = 1;
 }
 
+static long long ms_since(long long t0)
+{
+	return (now_ns() - t0) / 1000000;
+}
+
+/* try-open: an open that may fail, timed; 0 whatever the result */
+static int try_open(const char *name)
+{
+	char sys[128], path[512];
+	int fd, ifd, e;
+	long long t0;
+
+	snprintf(sys, sizeof(sys), "/sys/bus/dfl/devices/%.64s", name);
+	e = vfio_cdev_path(sys, path, sizeof(path), NULL, 0);
+	if (e) {
+		errno = -e;
+		die("no vfio cdev for %s (is it bound to vfio-dfl?)", name);
+	}
+	t0 = now_ns();
+	e = vfio_cdev_open_attached(path, &fd, &ifd);
+	printf("open: %s in %lld ms\n", e ? strerror(-e) : "ok", ms_since(t0));
+	if (!e) {
+		t0 = now_ns();
+		close(fd);
+		close(ifd);
+		printf("close: %lld ms\n", ms_since(t0));
+	}
+	return 0;
+}
+
+/* wedge: the HSSI's reset with the card model's subsystem wedged */
+static int wedge(struct dev *d)
+{
+	volatile uint64_t *regs = dbg_open();
+	long long t0;
+	int i, r;
+
+	if (!regs)
+		die("wedge needs DFL_CARD_DBG=BDF of the card model");
+	for (i = 1; i >= 0; i--) {
+		regs[DBG_HSSI_WEDGE / 8] = i;
+		t0 = now_ns();
+		r = ioctl(d->fd, VFIO_DEVICE_RESET);
+		printf("reset %s: %s in %lld ms\n", i ? "wedged" : "resumed",
+		       r ? strerror(errno) : "ok", ms_since(t0));
+	}
+	regs[DBG_HSSI_WEDGE / 8] = 1;
+	t0 = now_ns();
+	dev_close(d);
+	printf("close wedged: %lld ms\n", ms_since(t0));
+	regs[DBG_HSSI_WEDGE / 8] = 0;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct dev d;
 
 	if (argc < 3)
 		die("usage: see the comment at the top of %s", __FILE__);
+	if (!strcmp(argv[1], "try-open") && argc == 3)
+		return try_open(argv[2]);
 	dev_open(&d, argv[2]);
+	if (!strcmp(argv[1], "wedge") && argc == 3)
+		return wedge(&d);
 
 	if (!strcmp(argv[1], "info")) {
 		printf("%s: fiu_type %u feature_id 0x%x revision %u dfh_version %u "
