@@ -4,7 +4,7 @@
 
 S := scripts
 
-.PHONY: demo check deps base worktree export gates kernel qemu progs initramfs vm
+.PHONY: demo check deps base worktree export gates kernel qemu progs initramfs modules vm
 
 demo:		## build everything and show vfio-dfl working in the VM
 	@$(S)/demo.sh
@@ -30,6 +30,8 @@ progs:		## guest test programs and kselftests
 	@$(S)/build-progs.sh
 initramfs:	## guest initramfs
 	@$(S)/mkinitramfs.sh
+modules:	## the series as modules and a DKMS .deb for Debian's stock kernel
+	@$(S)/build-modules.sh
 vm:		## boot one VM: SUITE=NN-name (a line of tests/suites), or SCRIPT=path ARGS=...
 	@$(S)/vm.py $(VMFLAGS) $(if $(SUITE),--suite $(SUITE)) $(SCRIPT) $(ARGS)
 

@@ -5,7 +5,8 @@
 #   deps, base, the series applies     one after the other
 #   kernel | QEMU | nested payload     side by side (the VMs need all three)
 #   gates                              beside everything, at nice 19
-#   card model (qtest), progs, initramfs, a kernel per earlier series
+#   card model (qtest), progs, initramfs, a kernel per earlier series,
+#   the modules and DKMS package for Debian's stock kernel
 #   the VMs of tests/suites            two slots at a time
 #   verdicts: controls, suites, gates, skips
 #
@@ -28,6 +29,7 @@ main() {
 	grep -h '^base:' "$LOGDIR/stage-base.log"
 	check_series_applies
 	background --niced gates "$TOP/scripts/gates.sh"
+	background --niced modules "$TOP/scripts/build-modules.sh" --no-guest
 	stage kernel "$TOP/scripts/build-kernel.sh"
 	grep -h '^kernel:' "$LOGDIR/stage-kernel.log"
 	join qemu
@@ -36,6 +38,8 @@ main() {
 	stage progs "$TOP/scripts/build-progs.sh"
 	stage initramfs "$TOP/scripts/mkinitramfs.sh"
 	stage series-kernels "$TOP/scripts/build-series-kernels.sh"
+	join modules
+	stage stock-guest "$TOP/scripts/build-modules.sh" --guest-only
 	join nested
 	run_vms
 	judge_controls

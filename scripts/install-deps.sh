@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian 12 packages the project needs. Idempotent; run as root.
 # (uuid-dev: libvfio, the library of tools/testing/selftests/vfio, links libuuid;
-# lcov: make coverage.)
+# lcov: make coverage; debootstrap: make modules' Debian 13 chroot.)
 source "$(dirname "$0")/lib.sh"
 
 PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
@@ -14,7 +14,7 @@ PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
       gcc-aarch64-linux-gnu python3-sphinx python3-yaml
       qemu-system-arm device-tree-compiler libc6-dev-arm64-cross
       procps util-linux uuid-dev
-      lcov)
+      lcov debootstrap)
 
 missing=()
 for p in "${PKGS[@]}"; do

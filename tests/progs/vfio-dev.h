@@ -82,6 +82,58 @@ err:
 	return e;
 }
 
+/*
+ * The legacy group path, for a kernel without iommufd (Debian's): the
+ * group of the device at SYSFS_DEV, its name NAME, in a new type1v2
+ * container. Returns the device's fd in *FD and keeps the group and the
+ * container open in *GROUP and *CONTAINER; -errno of the first step
+ * that failed, everything closed.
+ */
+static inline int vfio_group_open_device(const char *sysfs_dev,
+					 const char *name, int *fd,
+					 int *group, int *container)
+{
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+	char link[512], path[512];
+	ssize_t n;
+	int e;
+
+	*fd = *group = *container = -1;
+	snprintf(path, sizeof(path), "%.400s/iommu_group", sysfs_dev);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = 0;
+	snprintf(path, sizeof(path), "/dev/vfio/%.20s", strrchr(link, '/') + 1);
+	*container = open("/dev/vfio/vfio", O_RDWR);
+	if (*container < 0)
+		goto err;
+	*group = open(path, O_RDWR);
+	if (*group < 0)
+		goto err;
+	if (ioctl(*group, VFIO_GROUP_GET_STATUS, &st))
+		goto err;
+	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		errno = EBUSY;
+		goto err;
+	}
+	if (ioctl(*group, VFIO_GROUP_SET_CONTAINER, container) ||
+	    ioctl(*container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		goto err;
+	*fd = ioctl(*group, VFIO_GROUP_GET_DEVICE_FD, name);
+	if (*fd < 0)
+		goto err;
+	return 0;
+err:
+	e = -errno;
+	if (*group >= 0)
+		close(*group);
+	if (*container >= 0)
+		close(*container);
+	*fd = *group = *container = -1;
+	return e;
+}
+
 /* Arm IRQ index INDEX with eventfd EFD (-1 disarms); 0 or -errno. */
 static inline int vfio_set_trigger(int fd, unsigned int index, int efd)
 {

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vfio-vuart: a userspace driver for the OFS VUART (FME feature 0x24, a
- * 16550) through vfio-dfl, as a user of the VFIO device cdev meets it.
- * Everything it knows of the block comes from VFIO_DEVICE_INFO_CAP_DFL
- * (the GUID, CLK_FRQ and REG_LAYOUT) and from the 16550's own registers,
- * so it runs on a real card as on the model.
+ * 16550) through vfio-dfl, as a user of the VFIO device cdev meets it
+ * (or, on a kernel without iommufd, of its group, /dev/vfio/N: it says
+ * so on stderr). Everything it knows of the block comes from
+ * VFIO_DEVICE_INFO_CAP_DFL (the GUID, CLK_FRQ and REG_LAYOUT) and from
+ * the 16550's own registers, so it runs on a real card as on the model.
  *
  *   vfio-vuart DEV info          the device as vfio-dfl shows it: the
  *                                VUART's identity, a register region of
@@ -142,9 +143,19 @@ static void read_identity(int print)
 static void open_dev(const char *dev)
 {
 	char sysfs[256], path[256];
-	int iommufd, e;
+	int iommufd, group, container, e;
 
 	snprintf(sysfs, sizeof(sysfs), "/sys/bus/dfl/devices/%s", dev);
+	if (access("/dev/iommu", F_OK)) {
+		/* A kernel without iommufd: the group, said so */
+		fprintf(stderr, "vfio-vuart: no /dev/iommu, %s through its group\n", dev);
+		e = vfio_group_open_device(sysfs, dev, &fd, &group, &container);
+		if (e) {
+			errno = -e;
+			die("open %s through its group", dev);
+		}
+		goto opened;
+	}
 	e = vfio_cdev_path(sysfs, path, sizeof(path), NULL, 0);
 	if (e) {
 		errno = -e;
@@ -155,6 +166,7 @@ static void open_dev(const char *dev)
 		errno = -e;
 		die("open and bind %s", path);
 	}
+opened:
 	read_identity(0);
 	region.index = 0;
 	if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &region))

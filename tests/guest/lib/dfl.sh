@@ -194,7 +194,8 @@ bind_to() {
 # uio_of DEV: the N of the /dev/uioN uio_dfl made of dfl_dev DEV, or nothing.
 uio_of() { ls "/sys/bus/dfl/devices/$1/uio" 2>/dev/null | sed 's/^uio//'; }
 
-# selftest NAME PROG ENV...: run a vfio-dfl kselftest with ENV; its
+# selftest NAME PROG ENV... [-- ARG...]: run a vfio-dfl kselftest with
+# ENV (VAR=VAL words, none with a space) and its arguments ARG; its
 # results become this script's, each named "NAME: test". No result can
 # vanish: a missing binary, a crash, an abort, fewer results than the
 # kselftest's own plan, or a "# Totals:" line that does not count the
@@ -202,12 +203,16 @@ uio_of() { ls "/sys/bus/dfl/devices/$1/uio" 2>/dev/null | sed 's/^uio//'; }
 # other than "everything skipped" fails the guest script too.
 selftest() {
 	local name=$1 prog=/usr/bin/selftests/$2 out=/tmp/selftest.out rc plan n
+	local vars=''
 	shift 2
 	if [ ! -x "$prog" ]; then
 		eq "$name: $prog is present" present missing
 		return 1
 	fi
-	env "$@" "$prog" > "$out" 2>&1
+	# VAR=VAL... for its environment, then "--" and its arguments
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do vars="$vars $1"; shift; done
+	[ $# -gt 0 ] && shift
+	env $vars "$prog" "$@" > "$out" 2>&1
 	rc=$?
 	# the whole program skipped before its first test (ksft_exit_skip)
 	if grep -q '^1\.\.0 # SKIP' "$out"; then
