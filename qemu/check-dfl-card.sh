@@ -837,6 +837,14 @@ step $DFL_HSSI_ACK_NS
 check "hssi: ... falls" 0 "$(rq $((H + DFL_HSSI_COLD_RST)))"
 check "hssi: ... the reset done (BAR4)" 1 "$(dbg $DFL_DBG_HSSI_COLD_RESETS)"
 check "hssi: ... the mailbox answers" "$DFL_HSSI_FW_VERSION" "$(sal $DFL_HSSI_SAL_FW_VERSION 0)"
+# BAR4's SAL error: every command answers Error
+qt writeq $((BAR4 + DFL_DBG_HSSI_SAL_ERROR)) 1 >/dev/null
+check "hssi: SAL error set (BAR4)" 1 "$(dbg $DFL_DBG_HSSI_SAL_ERROR)"
+sal $DFL_HSSI_SAL_NOP 0 >/dev/null
+check "hssi: ... a NOP answers Ack and Error" 0x14 "$(hr $DFL_HSSI_CMD_STATUS)"
+qt writeq $((BAR4 + DFL_DBG_HSSI_SAL_ERROR)) 0 >/dev/null
+sal $DFL_HSSI_SAL_NOP 0 >/dev/null
+check "hssi: ... cleared: Ack alone" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
 
 # FME 0x10, the N3000 Ethernet group: INFO, and indirect access to its
 # components as linux-dfl's eth_com_{read,write}_reg do it (one 64-bit
@@ -911,6 +919,17 @@ for mode in init clear; do
 	fi
 	qemu_stop
 done
+
+########################################################################
+# Run 4d: vuart-foreign-guid=on: the VUART's GUID_L, bit 0 flipped, and
+# nothing else
+qemu_start ",vuart-foreign-guid=on"
+cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
+cfg 0x04 0x6
+check "vuart-foreign-guid: GUID_L" $((DFL_F24_GUID_L ^ 1)) "$(rq $((DFL_F24_OFST + 0x8)))"
+check "vuart-foreign-guid: GUID_H unchanged" "$DFL_F24_GUID_H" "$(rq $((DFL_F24_OFST + 0x10)))"
+check "vuart-foreign-guid: CSR_ADDR unchanged" $((DFL_F24_CSR_DEFAULT << 1)) "$(rq $((DFL_F24_OFST + 0x18)))"
+qemu_stop
 
 ########################################################################
 # Run 4b: eth-info=N: the Ethernet group's INFO, nothing else

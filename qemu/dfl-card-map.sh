@@ -295,3 +295,4 @@ DFL_DBG_HSSI_BUSY_CMDS=0x80             # RO: FME 0x15's SAL commands dropped wh
 DFL_DBG_ETH_MAC_RESET=0x88              # RO: FME 0x10's MACs held in reset (PHY_CONFIG[2:0] = 7), bit per link
 DFL_DBG_ETH_LOOPBACK=0x90               # RO: FME 0x10's PMA serial loopback on, bit per link
 DFL_DBG_HSSI_WEDGE=0x98                 # RW (bit 0): FME 0x15 never acknowledges a ColdReset while set
+DFL_DBG_HSSI_SAL_ERROR=0xa0             # RW (bit 0): FME 0x15 answers every SAL command with Error while set

@@ -411,6 +411,7 @@ struct DflCardState {
     bool csr_outside_bars;      /* property csr-outside-bars */
     bool csr_in_bar4;           /* property csr-in-bar4 */
     bool csr_whole_bar4;        /* property csr-whole-bar4 */
+    bool vuart_foreign_guid;    /* property vuart-foreign-guid */
     bool fiu_outside;           /* property fiu-outside */
     uint32_t vuart_csr;         /* property vuart-csr */
     char *layout;               /* property layout: NULL or "n6001" */
@@ -477,6 +478,7 @@ struct DflCardState {
     bool hssi_busy_latched;             /* until-cmd: Busy until a command */
     bool hssi_cmd_pending;              /* init: a command waits for !Busy */
     bool hssi_wedged;                   /* BAR4: no acknowledge ever */
+    bool hssi_sal_error;                /* BAR4: every SAL command fails */
     uint64_t hssi_scratchpad;
     uint64_t dbg_hssi_cold_resets;
     uint64_t dbg_hssi_early_releases;
@@ -618,6 +620,9 @@ static uint64_t dfl_card_reg_read(DflCardState *s, hwaddr reg)
     }
     if (f->v1 == &vuart_v1 && off == DFHV1_CSR_ADDR) {
         return (uint64_t)s->vuart_csr << 1;     /* property vuart-csr */
+    }
+    if (f->v1 == &vuart_v1 && off == GUID_L && s->vuart_foreign_guid) {
+        return DFL_F24_GUID_L ^ 1;      /* property vuart-foreign-guid */
     }
     if (f->v1 && dfl_card_dfhv1_read(f->v1, off, &val)) {
         return val;
@@ -1042,7 +1047,8 @@ static void dfl_card_hssi_command(DflCardState *s)
         break;
     }
     s->hssi_cmd_status &= ~(HSSI_CMD_READ | HSSI_CMD_WRITE | HSSI_CMD_ERROR);
-    s->hssi_cmd_status |= HSSI_CMD_ACK | (err ? HSSI_CMD_ERROR : 0);
+    s->hssi_cmd_status |= HSSI_CMD_ACK |
+                          (err || s->hssi_sal_error ? HSSI_CMD_ERROR : 0);
 }
 
 /*
@@ -1248,6 +1254,7 @@ static void dfl_card_hssi_reset(DflCardState *s)
     s->hssi_cold_rst = 0;
     s->hssi_scratchpad = 0;
     s->hssi_wedged = false;
+    s->hssi_sal_error = false;
     /* power-on: a ColdReset acknowledged and released now */
     s->hssi_rst_state = HSSI_RST_ACK_FALL;
     s->hssi_rst_on_ns = s->hssi_rst_off_ns =
@@ -1494,6 +1501,8 @@ static uint64_t dfl_card_dbg_reg(DflCardState *s, hwaddr reg)
         return s->dbg_hssi_busy_cmds;
     case DFL_DBG_HSSI_WEDGE:
         return s->hssi_wedged;
+    case DFL_DBG_HSSI_SAL_ERROR:
+        return s->hssi_sal_error;
     case DFL_DBG_ETH_MAC_RESET:
     case DFL_DBG_ETH_LOOPBACK: {
         uint64_t bits = 0;
@@ -1530,6 +1539,8 @@ static void dfl_card_dbg_write(void *opaque, hwaddr addr, uint64_t val,
         dfl_card_dbg_reset(s);
     } else if (addr == DFL_DBG_HSSI_WEDGE) {
         dfl_card_hssi_wedge(s, val & 1);
+    } else if (addr == DFL_DBG_HSSI_SAL_ERROR) {
+        s->hssi_sal_error = val & 1;
     }
 }
 
@@ -1804,6 +1815,7 @@ static const VMStateDescription vmstate_dfl_card = {
         VMSTATE_BOOL(hssi_busy_latched, DflCardState),
         VMSTATE_BOOL(hssi_cmd_pending, DflCardState),
         VMSTATE_BOOL(hssi_wedged, DflCardState),
+        VMSTATE_BOOL(hssi_sal_error, DflCardState),
         VMSTATE_UINT64(dbg_hssi_early_releases, DflCardState),
         VMSTATE_UINT64(dbg_hssi_busy_cmds, DflCardState),
         VMSTATE_UINT64(eth_ctrl, DflCardState),
@@ -1826,6 +1838,8 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_BOOL("csr-in-bar4", DflCardState, csr_in_bar4, false),
     DEFINE_PROP_BOOL("csr-whole-bar4", DflCardState, csr_whole_bar4, false),
     DEFINE_PROP_BOOL("fiu-outside", DflCardState, fiu_outside, false),
+    DEFINE_PROP_BOOL("vuart-foreign-guid", DflCardState, vuart_foreign_guid,
+                     false),
     DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart_csr,
                        DFL_F24_CSR_DEFAULT),
     DEFINE_PROP_STRING("layout", DflCardState, layout),

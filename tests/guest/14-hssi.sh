@@ -133,6 +133,19 @@ ms=$(echo "$w" | sed -n 's/^close wedged: \([0-9]*\) ms$/\1/p')
 ok "a close while wedged returns within 2 s (${ms:-?} ms)" test "${ms:-99999}" -le 2000
 eq "resumed again: an open works" "ok" \
 	"$(vfio-dfl-tool try-open "$dev" | sed -n 's/^open: \(.*\) in [0-9]* ms$/\1/p')"
+# A subsystem whose mailbox answers Error (BAR4): the reset's loopback-off
+# command fails, the open with EIO, one message; then it works again.
+dmesg_mark
+dfl-card-dbg "$bdf" hssi-sal-error 1
+r=$(vfio-dfl-tool try-open "$dev")
+echo "$r" | sed 's/^/# /'
+eq "SAL errors: the open fails with EIO" "Input/output error" \
+	"$(echo "$r" | sed -n 's/^open: \(.*\) in [0-9]* ms$/\1/p')"
+eq "... one message" 1 \
+	"$(dmesg_new | grep -cE 'HSSI subsystem: reset failed: (-EIO|-5); the next open, close or VFIO_DEVICE_RESET tries again')"
+dfl-card-dbg "$bdf" hssi-sal-error 0
+eq "... and once the mailbox answers again, an open works" "ok" \
+	"$(vfio-dfl-tool try-open "$dev" | sed -n 's/^open: \(.*\) in [0-9]* ms$/\1/p')"
 dfl-card-dbg "$bdf" reset   # the wedged resets released ColdReset early
 dmesg_mark
 bind_to "" "$dev"

@@ -22,6 +22,9 @@
  *   dfl-card-dbg BDF hssi-wedge 0|1
  *                             1: the HSSI stops acknowledging a ColdReset
  *                             (a wedged wrapper); 0: it resumes
+ *   dfl-card-dbg BDF hssi-sal-error 0|1
+ *                             1: the HSSI answers every SAL command with
+ *                             Error; 0: as it should
  *   dfl-card-dbg BDF eth      print "mac-reset 0xR loopback 0xL": the links
  *                             of FME 0x10 (the Ethernet group) whose MAC
  *                             is held in reset, and in PMA loopback
@@ -42,6 +45,7 @@
 #define DBG_ETH_MAC_RESET	0x88
 #define DBG_ETH_LOOPBACK	0x90
 #define DBG_HSSI_WEDGE	0x98
+#define DBG_HSSI_SAL_ERROR	0xa0
 
 int main(int argc, char **argv)
 {
@@ -61,18 +65,20 @@ int main(int argc, char **argv)
 		printf("0x%" PRIx32 "\n", bar0[off / 4]);
 		return 0;
 	}
-	if (argc == 4 && !strcmp(argv[2], "hssi-wedge")) {
+	if (argc == 4 && (!strcmp(argv[2], "hssi-wedge") ||
+			  !strcmp(argv[2], "hssi-sal-error"))) {
 		if (strcmp(argv[3], "0") && strcmp(argv[3], "1"))
-			die("hssi-wedge takes 0 or 1, not '%s'", argv[3]);
+			die("%s takes 0 or 1, not '%s'", argv[2], argv[3]);
 		regs = dfl_dbg_map(argv[1]);
-		regs[DBG_HSSI_WEDGE / 8] = argv[3][0] - '0';
+		regs[(strcmp(argv[2], "hssi-wedge") ? DBG_HSSI_SAL_ERROR :
+		      DBG_HSSI_WEDGE) / 8] = argv[3][0] - '0';
 		return 0;
 	}
 	if (argc < 2 || argc > 3 ||
 	    (argc == 3 && strcmp(argv[2], "reset") &&
 	     strcmp(argv[2], "vuart-edges") && strcmp(argv[2], "hssi") &&
 	     strcmp(argv[2], "hssi-handshake") && strcmp(argv[2], "eth")))
-		die("usage: %s BDF [reset|vuart-edges|hssi|hssi-handshake|eth|bar0 OFF|hssi-wedge 0|1]",
+		die("usage: %s BDF [reset|vuart-edges|hssi|hssi-handshake|eth|bar0 OFF|hssi-wedge 0|1|hssi-sal-error 0|1]",
 		    argv[0]);
 	regs = dfl_dbg_map(argv[1]);
 	if (argc == 3 && !strcmp(argv[2], "vuart-edges")) {
