@@ -246,7 +246,7 @@ build_key() {
 	stage_source "$STOCK/src"
 	{
 		(cd "$STOCK/src" && find . -type f | LC_ALL=C sort | xargs sha256sum)
-		sha256sum "$0" "$TOP"/modules/debian/*
+		cat "$0" "$TOP"/modules/debian/*	# contents: not where the clone is
 		echo "$ABI"
 	} | sha256sum | cut -d' ' -f1
 }
