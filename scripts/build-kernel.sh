@@ -46,6 +46,29 @@ fi
 # make rebuilds by the new mtime.) On another file system, or if that
 # fails, rsync copies.
 KSRC=${VFIO_DFL_KSRC:-$CACHE/ksrc}
+# A kernel of an earlier series (scripts/build-series-kernels.sh) starts
+# from the test kernel's objects: VFIO_DFL_KBUILD_SEED names that build
+# directory, VFIO_DFL_KSRC_SEED the source they were built from. Copies
+# of both are mounted over them in a mount namespace of this build, so
+# that every command line and dependency path is the test kernel's (they
+# are absolute paths): make then rebuilds what the series changes and
+# what its configuration changes (kbuild tracks each CONFIG_ symbol a
+# file uses), as in a developer's tree after a checkout. The source
+# copy keeps the seed's mtimes, and the rsync below rewrites only the
+# files whose content the series changes.
+if [ -n "${VFIO_DFL_KBUILD_SEED:-}" ]; then
+	[ -f "$VFIO_DFL_KBUILD_SEED/.config" ] && [ -e "${VFIO_DFL_KSRC_SEED:?}/Makefile" ] ||
+		die "no kernel build to start from in $VFIO_DFL_KBUILD_SEED"
+	rm -rf "$KBUILD_OUT" "$KSRC"
+	cp -a --reflink=auto "$VFIO_DFL_KBUILD_SEED" "$KBUILD_OUT"
+	cp -al "$VFIO_DFL_KSRC_SEED/." "$KSRC"
+	log "objects and source from $VFIO_DFL_KBUILD_SEED and $VFIO_DFL_KSRC_SEED"
+	exec unshare --mount --propagation private sh -c \
+		'mount --bind "$1" "$2" && mount --bind "$3" "$4" && shift 4 && exec "$@"' seed \
+		"$KSRC" "$VFIO_DFL_KSRC_SEED" "$KBUILD_OUT" "$VFIO_DFL_KBUILD_SEED" \
+		env -u VFIO_DFL_KBUILD_SEED VFIO_DFL_KSRC="$VFIO_DFL_KSRC_SEED" \
+		VFIO_DFL_KBUILD_OUT="$VFIO_DFL_KBUILD_SEED" bash "$0" "$@"
+fi
 if [ ! -e "$KSRC/Makefile" ] && rm -rf "$KSRC" &&
    cp -al "$WORKTREE/." "$KSRC" 2>/dev/null && rm -rf "$KSRC/.git"; then
 	log "source copied by hard links to $KSRC"
@@ -53,7 +76,9 @@ else
 	[ -e "$KSRC/Makefile" ] || rm -rf "$KSRC"
 	mkdir -p "$KSRC"
 	rm -rf "$KSRC/.git"
-	rsync -rlc --delete --exclude=/.git "$WORKTREE/" "$KSRC/"
+	rsync -rlc --delete --exclude=/.git --out-format=%n "$WORKTREE/" "$KSRC/" |
+		grep -v '/$' > "$KBUILD_OUT/changed-sources" || true
+	log "$(wc -l < "$KBUILD_OUT/changed-sources") source files changed since the last build"
 fi
 
 export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$KSRC CCACHE_MAXSIZE=8G \

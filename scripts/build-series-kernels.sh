@@ -13,6 +13,11 @@
 # linux/ is not touched. Sources and objects sit at the same relative
 # places as the test kernel's (../ksrc from the build directory), so
 # ccache serves every file the series do not change.
+# A kernel that must be built starts from the test kernel's objects
+# (build-kernel.sh's VFIO_DFL_KBUILD_SEED): make rebuilds only what the
+# series and the symbols left out change. (A cold run built series 1 in
+# full before: its autoconf.h differs from the test kernel's, and ccache
+# keys every file on it.)
 #
 # The configuration is config/*.config, or, for a tree that does not
 # define all of its symbols yet (a later series adds them), the fragment
@@ -75,6 +80,7 @@ build() {
 	shift
 	fragment "$s/fragment.config" "$@"
 	log "$d: left out of the configuration: ${*:-nothing}"
+	VFIO_DFL_KBUILD_SEED=$KBUILD_OUT VFIO_DFL_KSRC_SEED=${VFIO_DFL_KSRC:-$CACHE/ksrc} \
 	VFIO_DFL_WORKTREE=$s/tree VFIO_DFL_KSRC=$s/ksrc VFIO_DFL_KBUILD_OUT=$s/kbuild \
 	VFIO_DFL_KERNEL_OUT=$s/kernel VFIO_DFL_KCONFIG=$s/fragment.config \
 		"$TOP/scripts/build-kernel.sh" | sed "s|^kernel:|series kernel $d:|"

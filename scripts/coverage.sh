@@ -21,7 +21,7 @@ COV=$CACHE/coverage
 # (8250_dfl, no series code) and the harness controls.
 COVERAGE_SUITES=(01-card 02-driver-override 03-vfio-dfl 04-vfio-dfl-irq 05-removal
 	06-port-release 07-msix-overlap 08-fault-injection 09-stress 13-vfio-dfl-vuart
-	14-hssi 15-eth-group 16-n6001 14-hssi-n6001 18-allowlist-guid)
+	14-hssi 15-eth-group 16-n6001 18-allowlist-guid)
 # The directories whose objects gcov counts.
 PROFILED=(drivers/fpga drivers/fpga/vfio-dfl)
 

@@ -121,6 +121,11 @@ def qemu_cmdline(a, d, initrd):
     # dfl-card's VUART gets the socket chardev vuartN (vuart_path()).
     for i, card in enumerate(a.card):
         port, _, props = card.partition(",")
+        # The guest is told the layout of the card under test (the
+        # first), not left to guess it: tests/guest/lib/dfl.sh reads it.
+        layout = [p[len("layout="):] for p in props.split(",") if p.startswith("layout=")]
+        if i == 0 and layout and is_dfl_card(a):
+            cmd[cmd.index("-append") + 1] += " dfl_card_layout=" + layout[0]
         dev = "%s,id=card%d,bus=%s" % (a.card_device, i, port)
         if props:
             dev += "," + props
@@ -361,11 +366,19 @@ def prepare_log_dir(a):
 
 
 def build_initrd(a, d):
-    """The base initramfs, the --extra-initrd archives and the guest script."""
+    """The base initramfs, the --extra-initrd archives and the guest script.
+
+    The suites' scripts of tests/guest are in /guest too, so that one boot
+    can run another suite's script on its card (suite 16 runs 12 and 14)."""
     with open(a.script, "rb") as f:
         script = f.read()
-    extra = cpio_newc([("guest", 0o40755, b""), ("guest/run", 0o100755, script),
-                       ("guest/args", 0o100644, " ".join(a.args).encode())])
+    files = [("guest", 0o40755, b""), ("guest/run", 0o100755, script),
+             ("guest/args", 0o100644, " ".join(a.args).encode())]
+    for name in sorted(os.listdir(GUEST)):
+        if name.endswith(".sh"):
+            with open(os.path.join(GUEST, name), "rb") as f:
+                files.append(("guest/" + name, 0o100755, f.read()))
+    extra = cpio_newc(files)
     initrd = os.path.join(d, "initrd.cpio.gz")
     with open(a.initrd, "rb") as src, open(initrd, "wb") as dst:
         shutil.copyfileobj(src, dst)
