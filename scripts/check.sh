@@ -361,8 +361,8 @@ join_gates() { # as join, but a failed gate is a verdict, not the run's end
 	timing gates $(( $(date +%s) - ${BG_T0[gates]} ))
 }
 # Every patch has a verdict for each of the four gates, and the last one
-# for each cross build: a gate script that dies half-way must not read as
-# a shorter, green list.
+# for each cross build and kunit.py: a gate script that dies half-way must
+# not read as a shorter, green list.
 gates_complete() {
 	local rc=$1 p g last
 	for p in $(series_patches); do
@@ -372,6 +372,8 @@ gates_complete() {
 		done
 	done
 	last=$(series_patches | tail -n1)
+	grep -qE "^(PASS|FAIL|SKIP) kunit-uml " "$LOGDIR/stage-gates.log" ||
+		record fail "gate kunit-uml: no verdict (gates.sh exit status $rc)"
 	for g in build-arm64 build-i386; do
 		grep -qE "^(PASS|FAIL) $g $last( |$)" "$LOGDIR/stage-gates.log" ||
 			record fail "gate $g $last: no verdict (gates.sh exit status $rc)"

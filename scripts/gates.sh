@@ -7,6 +7,7 @@
 #   docs       make htmldocs for the Documentation/ subdirs of touched .rst
 #   kernel-doc scripts/kernel-doc -none on touched .c/.h files
 #   build-arm64, build-i386: W=1 cross builds of the final tree
+#   kunit-uml  kunit.py run on the series' .kunitconfig files (UML), per case
 # One "PASS|FAIL|SKIP <gate> <patch>" line per patch and gate. Logs go to
 # $CACHE/gates/logs. Exit status 1 if any gate failed.
 # Read top to bottom: setup, the per-patch gates, the cross lane, main.
@@ -378,6 +379,62 @@ cross_build() {
 	fi
 }
 
+# --- kunit.py on UML, in the final tree -----------------------------------
+# A reviewer's first command: tools/testing/kunit/kunit.py run on every
+# .kunitconfig the series ships or changes, on UML (kunit.py's default
+# architecture), in one kernel (kunit.py merges repeated --kunitconfig).
+# One verdict per KUnit case, "kunit-uml SUITE.CASE": a skip is a SKIP
+# with the test's reason (tests/expected-skips lists each one); a failed,
+# crashed or missing case, a kunit.py that fails, or no case at all is a
+# FAIL. The cases run in the test kernel too (suites 01 and 03).
+kunit_uml() {
+	local last=$1 log=$LOGS/kunit-uml.log out=$G/kunit-uml configs rc=0
+	mapfile -t configs < <(git -C "$FINAL" diff --name-only --diff-filter=d base HEAD |
+		sed -n 's|/\.kunitconfig$||p')
+	if [ ${#configs[@]} -eq 0 ]; then
+		result FAIL kunit-uml "$last" "the series ships no .kunitconfig"
+		return
+	fi
+	(cd "$FINAL" && CCACHE_BASEDIR=$FINAL python3 tools/testing/kunit/kunit.py run \
+		"${configs[@]/#/--kunitconfig=}" --build_dir="$out" --jobs="$JOBS" \
+		--make_options "CC=ccache gcc" --json="$out/results.json") > "$log" 2>&1 || rc=$?
+	python3 - "$out/results.json" "$out/test.log" "$rc" "$log" "$last" <<'PY'
+import json, re, sys
+res, raw, rc, log, last = sys.argv[1:]
+reasons = {}
+try:
+    for l in open(raw, errors="replace"):
+        m = re.search(r"\bok \d+ (\S+) # SKIP (.*)", l)
+        if m:
+            reasons[m.group(1)] = m.group(2).strip()
+    top = json.load(open(res))
+except (OSError, ValueError) as e:
+    print("FAIL kunit-uml %s (no results: kunit.py exit status %s, %s; see %s)" % (last, rc, e, log))
+    sys.exit(0)
+n = 0
+def walk(g, suite):
+    global n
+    for c in g.get("test_cases", []):
+        n += 1
+        name = "%s.%s" % (suite, c["name"])
+        if c["status"] == "PASS":
+            print("PASS kunit-uml %s" % name)
+        elif c["status"] == "SKIP":
+            print("SKIP kunit-uml %s (%s)" % (name, reasons.get(c["name"], "no reason given")))
+        else:
+            print("FAIL kunit-uml %s (%s, see %s)" % (name, c["status"], log))
+    for s in g.get("sub_groups", []):
+        walk(s, s["name"])
+        m = s.get("misc", {})
+        if m.get("errors") or m.get("crashed"):
+            print("FAIL kunit-uml %s (%s error(s), %s crash(es), see %s)"
+                  % (s["name"], m.get("errors"), m.get("crashed"), log))
+walk(top, "")
+if n == 0 or rc != "0":
+    print("FAIL kunit-uml %s (%d case(s), kunit.py exit status %s, see %s)" % (last, n, rc, log))
+PY
+}
+
 # cross_lane LAST PATCHES...: the lane itself; its verdicts on stdout.
 cross_lane() {
 	local last=$1 series_files arch
@@ -386,6 +443,7 @@ cross_lane() {
 	for arch in arm64 i386; do
 		cross_build "$arch" "$last" "${series_files[@]}"
 	done
+	kunit_uml "$last"
 	return 0
 }
 
