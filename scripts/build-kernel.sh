@@ -59,6 +59,9 @@ KSRC=${VFIO_DFL_KSRC:-$CACHE/ksrc}
 if [ -n "${VFIO_DFL_KBUILD_SEED:-}" ]; then
 	[ -f "$VFIO_DFL_KBUILD_SEED/.config" ] && [ -e "${VFIO_DFL_KSRC_SEED:?}/Makefile" ] ||
 		die "no kernel build to start from in $VFIO_DFL_KBUILD_SEED"
+	[ "$(realpath "$KBUILD_OUT")" != "$(realpath "$VFIO_DFL_KBUILD_SEED")" ] &&
+	[ "$(realpath -m "$KSRC")" != "$(realpath "$VFIO_DFL_KSRC_SEED")" ] ||
+		die "the seed is the build itself ($KBUILD_OUT, $KSRC)"
 	rm -rf "$KBUILD_OUT" "$KSRC"
 	cp -a --reflink=auto "$VFIO_DFL_KBUILD_SEED" "$KBUILD_OUT"
 	cp -al "$VFIO_DFL_KSRC_SEED/." "$KSRC"
@@ -76,9 +79,9 @@ else
 	[ -e "$KSRC/Makefile" ] || rm -rf "$KSRC"
 	mkdir -p "$KSRC"
 	rm -rf "$KSRC/.git"
-	rsync -rlc --delete --exclude=/.git --out-format=%n "$WORKTREE/" "$KSRC/" |
-		grep -v '/$' > "$KBUILD_OUT/changed-sources" || true
-	log "$(wc -l < "$KBUILD_OUT/changed-sources") source files changed since the last build"
+	rsync -rlc --delete --exclude=/.git --out-format=%n "$WORKTREE/" "$KSRC/" \
+		> "$KBUILD_OUT/changed-sources" || die "rsync of $WORKTREE to $KSRC failed"
+	log "$(grep -vc '/$' "$KBUILD_OUT/changed-sources") source files changed since the last build"
 fi
 
 export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$KSRC CCACHE_MAXSIZE=8G \

@@ -10,21 +10,18 @@
 # Output, per series DIR: $CACHE/series/DIR/{kernel,initramfs.cpio.gz}.
 # The tree is a hard-linked copy of linux/ with the series' branch (made
 # by worktree.sh) checked out: git replaces the files it changes, so
-# linux/ is not touched. Sources and objects sit at the same relative
-# places as the test kernel's (../ksrc from the build directory), so
-# ccache serves every file the series do not change.
-# A kernel that must be built starts from the test kernel's objects
-# (build-kernel.sh's VFIO_DFL_KBUILD_SEED): make rebuilds only what the
-# series and the symbols left out change. (A cold run built series 1 in
-# full before: its autoconf.h differs from the test kernel's, and ccache
-# keys every file on it.)
+# linux/ is not touched. A kernel that must be built starts from a copy
+# of the test kernel's objects and source, mounted over them while it
+# builds (build-kernel.sh's VFIO_DFL_KBUILD_SEED): make rebuilds only
+# what the series and the symbols left out change. (A cold run built
+# series 1 in full before: its autoconf.h differs from the test
+# kernel's, and ccache keys every file on it.) The copies are deleted
+# after the build: the next build starts from the test kernel again.
 #
 # The configuration is config/*.config, or, for a tree that does not
 # define all of its symbols yet (a later series adds them), the fragment
-# less every symbol that any such tree lacks: those kernels then share
-# one .config, so ccache serves the next one every file the series in
-# between do not change (a different autoconf.h recompiles everything).
-# The symbols left out are listed.
+# less every symbol that any such tree lacks. The symbols left out are
+# listed.
 source "$(dirname "$0")/lib.sh"
 
 [ -e "$WORKTREE/.git" ] || "$TOP/scripts/worktree.sh"
@@ -86,6 +83,7 @@ build() {
 		"$TOP/scripts/build-kernel.sh" | sed "s|^kernel:|series kernel $d:|"
 	VFIO_DFL_KERNEL_OUT=$s/kernel "$TOP/scripts/mkinitramfs.sh" \
 		--out "$s/initramfs.cpio.gz" >/dev/null
+	rm -rf "$s/kbuild" "$s/ksrc"
 }
 
 declare -A MISSING

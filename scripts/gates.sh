@@ -395,10 +395,12 @@ kunit_uml() {
 		result FAIL kunit-uml "$last" "the series ships no .kunitconfig"
 		return
 	fi
+	rm -f "$out/results.json" "$out/test.log"
 	(cd "$FINAL" && CCACHE_BASEDIR=$FINAL python3 tools/testing/kunit/kunit.py run \
 		"${configs[@]/#/--kunitconfig=}" --build_dir="$out" --jobs="$JOBS" \
 		--make_options "CC=ccache gcc" --json="$out/results.json") > "$log" 2>&1 || rc=$?
-	python3 - "$out/results.json" "$out/test.log" "$rc" "$log" "$last" <<'PY'
+	local fail="reading kunit.py's results failed, see $log"
+	python3 - "$out/results.json" "$out/test.log" "$rc" "$log" "$last" <<'PY' || result FAIL kunit-uml "$last" "$fail"
 import json, re, sys
 res, raw, rc, log, last = sys.argv[1:]
 reasons = {}
@@ -430,6 +432,10 @@ def walk(g, suite):
             print("FAIL kunit-uml %s (%s error(s), %s crash(es), see %s)"
                   % (s["name"], m.get("errors"), m.get("crashed"), log))
 walk(top, "")
+m = top.get("misc", {})
+if m.get("errors") or m.get("crashed"):
+    print("FAIL kunit-uml %s (%s error(s), %s crash(es) outside any suite, see %s)"
+          % (last, m.get("errors"), m.get("crashed"), log))
 if n == 0 or rc != "0":
     print("FAIL kunit-uml %s (%d case(s), kunit.py exit status %s, see %s)" % (last, n, rc, log))
 PY

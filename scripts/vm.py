@@ -121,11 +121,6 @@ def qemu_cmdline(a, d, initrd):
     # dfl-card's VUART gets the socket chardev vuartN (vuart_path()).
     for i, card in enumerate(a.card):
         port, _, props = card.partition(",")
-        # The guest is told the layout of the card under test (the
-        # first), not left to guess it: tests/guest/lib/dfl.sh reads it.
-        layout = [p[len("layout="):] for p in props.split(",") if p.startswith("layout=")]
-        if i == 0 and layout and is_dfl_card(a):
-            cmd[cmd.index("-append") + 1] += " dfl_card_layout=" + layout[0]
         dev = "%s,id=card%d,bus=%s" % (a.card_device, i, port)
         if props:
             dev += "," + props
@@ -134,6 +129,15 @@ def qemu_cmdline(a, d, initrd):
                     % (i, vuart_path(d, i))]
             dev += ",chardev=vuart%d" % i
         cmd += ["-device", dev]
+    # The guest is told the cards' layout, not left to guess it
+    # (tests/guest/lib/dfl.sh reads it): one layout per boot.
+    layouts = [dict(p.split("=", 1) for p in c.split(",")[1:] if "=" in p).get("layout")
+               for c in a.card]
+    if is_dfl_card(a) and any(layouts):
+        if len(set(layouts)) > 1:
+            raise SystemExit("vm.py: the cards of one boot must share a layout "
+                             "(the guest is told one): %s" % " ".join(a.card))
+        cmd[cmd.index("-append") + 1] += " dfl_card_layout=" + layouts[0]
     return cmd + a.qemu_arg
 
 

@@ -318,7 +318,7 @@ dfl_apply_layout() {
 	case $DFL_LAYOUT in
 	default) return 0 ;;
 	n6001) ;;
-	*) echo "# DFL_LAYOUT=$DFL_LAYOUT: no such layout (default, n6001)"; return 1 ;;
+	*) echo "Bail out! DFL_LAYOUT=$DFL_LAYOUT: no such layout (default, n6001)"; exit 1 ;;
 	esac
 	DFL_BAR0_SIZE=$DFL_N6001_BAR0_SIZE
 	DFL_FEATURES=$DFL_N6001_FEATURES

@@ -65,6 +65,22 @@ tap_relay() {
 }
 diag() { echo "# $*"; }
 
+# tap_run PREFIX SCRIPT [ARGS...]: another suite's guest script, run in
+# this boot, its results relayed as this script's ("PREFIX: NAME"), then
+# one result of its own: the script's plan counts the results it printed
+# and it exited 0 (a script that died half-way fails here).
+tap_run() {
+	local prefix=$1 out=/tmp/tap-run.$$ rc n
+	shift
+	sh "$@" > "$out" 2>&1
+	rc=$?
+	n=$(grep -cE '^(not )?ok ' "$out")
+	tap_relay "$prefix" "$out"
+	eq "$prefix: its plan is its results, it exited 0" "1..$n 0" \
+		"$(grep -E '^1\.\.[0-9]+$' "$out" | tail -n1) $rc"
+	rm -f "$out"
+}
+
 # Kernel log lines since the last mark (for per-test splat checks).
 dmesg_mark() { dmesg | wc -l > /tmp/dmesg.mark; }
 dmesg_new() { dmesg | tail -n +$(( $(cat /tmp/dmesg.mark 2>/dev/null || echo 0) + 1 )); }
