@@ -66,14 +66,12 @@ eq "binding allowlisted features does not taint" "$taint0" "$(tainted)"
 # libvfio, every IOMMU mode), the device named by sysfs path and by cdev
 selftest st15 vfio_dfl_test VFIO_SELFTESTS_DEVICE="/sys/bus/dfl/devices/$d15"
 selftest st10 vfio_dfl_test VFIO_SELFTESTS_DEVICE="/dev/vfio/devices/$(vfio_dev_name "$d10")"
-# The harness's uAPI tests (tests/uapi), with the model's facts
-selftest f15 vfio-dfl-uapi VFIO_DFL_DEV="$d15" \
-	$(feature_env 0 0x15) VFIO_DFL_SCRATCH=$DFL_HSSI_SCRATCHPAD \
-	VFIO_DFL_RW_BLOCK=$DFL_HSSI_SCRATCHPAD:8 VFIO_DFL_RESET=1
-# (the Ethernet group has no plain read/write register: its CTRL starts
-# mailbox commands, so the scratch tests skip on it)
-selftest f10 vfio-dfl-uapi VFIO_DFL_DEV="$d10" $(feature_env 0 0x10) VFIO_DFL_RESET=1
-eq "still untainted after the allowlisted selftests" "$taint0" "$(tainted)"
+# The VFIO core's open paths on an emulated-IOMMU device: upstream's
+# vfio_iommufd_setup_test (the series lets it name a device of any bus)
+# and what it leaves out (tests/progs/vfio-dfl-open.c), both on the HSSI
+selftest iommufd_setup vfio_iommufd_setup_test -- "/sys/bus/dfl/devices/$d15"
+selftest open15 vfio-dfl-open -- "$d15"
+eq "still untainted after the selftests" "$taint0" "$(tainted)"
 
 # --- access widths, counted by the card (BAR4) --------------------------
 S=$DFL_HSSI_SCRATCHPAD

@@ -83,6 +83,25 @@ err:
 }
 
 /*
+ * The /dev path of the VFIO group of the device at SYSFS_DEV, from its
+ * iommu_group link: /dev/vfio/N. 0 or -errno.
+ */
+static inline int vfio_group_path(const char *sysfs_dev, char *path,
+				  size_t len)
+{
+	char link[512];
+	ssize_t n;
+
+	snprintf(path, len, "%.400s/iommu_group", sysfs_dev);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = 0;
+	snprintf(path, len, "/dev/vfio/%.20s", strrchr(link, '/') + 1);
+	return 0;
+}
+
+/*
  * The legacy group path, for a kernel without iommufd (Debian's): the
  * group of the device at SYSFS_DEV, its name NAME, in a new type1v2
  * container. Returns the device's fd in *FD and keeps the group and the
@@ -94,17 +113,13 @@ static inline int vfio_group_open_device(const char *sysfs_dev,
 					 int *group, int *container)
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
-	char link[512], path[512];
-	ssize_t n;
+	char path[512];
 	int e;
 
 	*fd = *group = *container = -1;
-	snprintf(path, sizeof(path), "%.400s/iommu_group", sysfs_dev);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -errno;
-	link[n] = 0;
-	snprintf(path, sizeof(path), "/dev/vfio/%.20s", strrchr(link, '/') + 1);
+	e = vfio_group_path(sysfs_dev, path, sizeof(path));
+	if (e)
+		return e;
 	*container = open("/dev/vfio/vfio", O_RDWR);
 	if (*container < 0)
 		goto err;

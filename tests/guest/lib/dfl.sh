@@ -80,48 +80,6 @@ driver_of() {
 # Feature fields: feature_field "0:0x23:..." N (1-based, ':'-separated)
 feature_field() { echo "$1" | cut -d: -f"$2"; }
 
-# The DFL_FEATURES entry of FIU type $1, feature id $2.
-feature_entry() {
-	local f
-	for f in $DFL_FEATURES; do
-		if [ "$(feature_field "$f" 1)" = "$1" ] &&
-		   [ $(( $(feature_field "$f" 2) )) = $(( $2 )) ]; then
-			echo "$f"
-			return
-		fi
-	done
-}
-
-# feature_env TYPE ID: what the model's register map says about a feature,
-# as the VFIO_DFL_* facts the kselftests check (VAR=value words, for env).
-# The same variables describe a real card's feature on real hardware.
-# The model's registers never change on a read (qemu/REGISTERS.md), so
-# VFIO_DFL_STABLE=1: a "volatile" register fails instead of skipping.
-feature_env() {
-	local f off size dfh_off ver irqs guid_h guid_l params="" hdr msix
-	f=$(feature_entry "$1" "$2")
-	[ -n "$f" ] || return 1
-	off=$(feature_field "$f" 4) size=$(feature_field "$f" 5)
-	ver=$(feature_field "$f" 7) irqs=$(feature_field "$f" 8)
-	dfh_off=$(feature_field "$f" 10)
-	guid_h=$(printf %016x "$(feature_field "$f" 13)")
-	guid_l=$(printf %016x "$(feature_field "$f" 14)")
-	# DFHv1 parameter words, when the map has them for this feature
-	eval "hdr=\${DFL_F$(printf %x "$2")_PARAM_HDR:-} msix=\${DFL_F$(printf %x "$2")_PARAM_MSIX:-}"
-	[ "$1" = 0 ] && [ -n "$hdr" ] && params="$hdr,$msix"
-	echo "VFIO_DFL_SIZE=$size" \
-	     "VFIO_DFL_REVISION=$(feature_field "$f" 3)" \
-	     "VFIO_DFL_DFH_VERSION=$ver" \
-	     "VFIO_DFL_NUM_IRQS=$irqs" \
-	     "VFIO_DFL_GROUP=$(feature_field "$f" 11)" \
-	     "VFIO_DFL_INSTANCE=$(feature_field "$f" 12)" \
-	     "VFIO_DFL_DFH_AT_START=$([ $((off)) = $((dfh_off)) ] && echo 1 || echo 0)" \
-	     "VFIO_DFL_GUID=$guid_h$guid_l" \
-	     "VFIO_DFL_MMAP=$([ $((off % 4096)) = 0 ] && [ $((size % 4096)) = 0 ] && echo 1 || echo 0)" \
-	     "VFIO_DFL_PARAMS=$params" \
-	     "VFIO_DFL_STABLE=1"
-}
-
 # kunit_results MODULE SUITE: load a KUnit test module (its suites run
 # on load: CONFIG_KUNIT_AUTORUN_ENABLED) and report SUITE's results.
 kunit_results() {
