@@ -197,7 +197,8 @@ check_features() {  # check_features SCRATCH(0/1): compare with DFL_FEATURES
 #
 # 1. No map variable goes unchecked.  Each variable dfl-card-map.sh
 #    defines (as gen-dfl-card-map-h.sh lists them) must be
-#    - used by the model: its name appears in dfl-card.c outside comments.
+#    - used by the model: its name appears in its files (dfl-card.h,
+#      dfl-card*.c) outside comments.
 #      The model takes it from dfl-card-map.h, which scripts/build-qemu.sh
 #      generates from the map at every build, so model and map cannot
 #      differ; or
@@ -206,7 +207,7 @@ check_features() {  # check_features SCRATCH(0/1): compare with DFL_FEATURES
 #      compared, or an address whose register is then exercised).
 #    A variable that is neither is a value nothing ties to the model: a
 #    change to it, or a wrong value, would go unnoticed.
-# 2. No second table in the C model: outside comments, dfl-card.c names
+# 2. No second table in the C model: outside comments, its files name
 #    no DFL_* macro of its own.  Its DFL_* names are the map's, the
 #    per-feature DFL_FEATURE_<FME|PORT>_<id>_DFH[_OFST] that the generator
 #    derives from DFL_FEATURES, and the QOM cast DFL_CARD.
@@ -214,13 +215,14 @@ check_features() {  # check_features SCRATCH(0/1): compare with DFL_FEATURES
 #    themselves: a "#define NAME value" whose NAME, or DFL_NAME, or its
 #    alias below, is a map variable must have the map's value.
 map_names=$(sh "$HERE/gen-dfl-card-map-h.sh" --names "$HERE/dfl-card-map.sh")
-code_c=$(perl -0777 -pe 's{/\*.*?\*/}{}gs; s{//[^\n]*}{}g' "$HERE/dfl-card.c")
+code_c=$(cat "$HERE/dfl-card.h" "$HERE"/dfl-card*.c |
+	perl -0777 -pe 's{/\*.*?\*/}{}gs; s{//[^\n]*}{}g')
 code_sh=$(sed -e '/^# Static guards/,/^# Run 1:/d' -e 's/^[[:space:]]*#.*//' \
 	-e 's/[[:space:]]#[[:space:]].*//' "${BASH_SOURCE[0]}")
 nbad=0
 for n in $map_names; do
 	grep -qw -- "$n" <<<"$code_c" || grep -qw -- "$n" <<<"$code_sh" || {
-		printf 'FAIL map: %s is neither used by dfl-card.c nor checked by %s\n' \
+		printf 'FAIL map: %s is neither used by the model nor checked by %s\n' \
 			"$n" "$(basename "${BASH_SOURCE[0]}")"
 		nbad=$((nbad + 1))
 	}
@@ -233,10 +235,10 @@ for n in $(grep -o '\bDFL_[A-Za-z0-9_]*' <<<"$code_c" | sort -u); do
 	DFL_FEATURE_PORT_0x*_DFH|DFL_FEATURE_PORT_0x*_DFH_OFST) continue ;;
 	esac
 	grep -qxF -- "$n" <<<"$map_names" && continue
-	echo "FAIL map: dfl-card.c names $n, which qemu/dfl-card-map.sh does not define"
+	echo "FAIL map: the model names $n, which qemu/dfl-card-map.sh does not define"
 	nbad=$((nbad + 1))
 done
-check "map: dfl-card.c's DFL_* names all come from the map (bad: $nbad)" 0 $nbad
+check "map: the model's DFL_* names all come from the map (bad: $nbad)" 0 $nbad
 nprogs=0
 prog_alias="DFL_DBG_SIZE=DFL_DBG_BAR_SIZE MAC_PHY_CONFIG=DFL_ETH_MAC_PHY_CONFIG
 	MAC_PMA_SLOOP=DFL_ETH_MAC_PMA_SLOOP VUART_GUID_L=DFL_F24_GUID_L

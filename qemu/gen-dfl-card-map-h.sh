@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Generate dfl-card-map.h, the C view of qemu/dfl-card-map.sh, for the
-# model qemu/dfl-card.c.  scripts/build-qemu.sh runs it at every build
+# model qemu/dfl-card*.c.  scripts/build-qemu.sh runs it at every build
 # and writes the header next to the model in the QEMU source tree.
 #
 #   qemu/gen-dfl-card-map-h.sh MAP            the header, on stdout
