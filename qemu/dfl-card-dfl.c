@@ -33,7 +33,6 @@
 #define FME_HDR_BITSTREAM_ID    0x60
 #define FME_HDR_BITSTREAM_MD    0x68
 #define FME_PORT_OFST_ACC_CTRL  (1ULL << 55)
-#define FME_PORT_OFST_IMP       (1ULL << 60)
 
 /* Port header */
 #define PORT_HDR_CAP            0x30
@@ -42,22 +41,6 @@
 #define PORT_CTRL_SFTRST        (1ULL << 0)
 #define PORT_CTRL_LATENCY       (1ULL << 2)
 #define PORT_CTRL_SFTRST_ACK    (1ULL << 4)
-
-/* PORT_HDR_CAP: port 0, MMIO size in KiB, no irqs */
-#define PORT_CAP_VALUE  ((uint64_t)(DFL_AFU_SIZE / KiB) << 8)
-
-/*
- * Facts the map gives twice, or in a form the code relies on: checked
- * when the model is compiled.
- */
-#define MAP_SAME(a, b) \
-    QEMU_BUILD_BUG_MSG((a) != (b), "qemu/dfl-card-map.sh: " #a " != " #b)
-MAP_SAME(DFL_F10_OFST, DFL_FEATURE_FME_0x10_DFH_OFST);
-MAP_SAME(DFL_F15_OFST, DFL_FEATURE_FME_0x15_DFH_OFST);
-MAP_SAME(DFL_HSSI_DFH, DFL_FEATURE_FME_0x15_DFH);
-MAP_SAME(DFL_F23_OFST, DFL_FEATURE_FME_0x23_DFH_OFST);
-MAP_SAME(DFL_F24_OFST, DFL_FEATURE_FME_0x24_DFH_OFST);
-MAP_SAME(DFL_P14_OFST, DFL_FEATURE_PORT_0x14_DFH_OFST);
 
 struct DflLayout {
     const char *name;           /* the "layout" property; NULL: default */
@@ -71,23 +54,12 @@ struct DflLayout {
 };
 
 /*
- * The default layout: the FME list (EOL at the VUART) and the port list,
- * which dfl-pci reaches through FME_HDR_PORT_OFST(0); the private
- * features' offsets and DFHs are the map's DFL_FEATURES.  The AFU is only
- * reachable through the port's NEXT_AFU, never through a DFH next offset.
+ * The default layout (DFL_WALK): the FME list (EOL at the VUART) and the
+ * port list, which dfl-pci reaches through FME_HDR_PORT_OFST(0).  The AFU
+ * is only reachable through the port's NEXT_AFU, never through a DFH
+ * next offset.
  */
-static const uint64_t default_walk[] = {
-    DFL_FME_HDR_OFST, DFL_FME_HDR_DFH,
-    DFL_F10_OFST, DFL_FEATURE_FME_0x10_DFH,
-    DFL_F15_OFST, DFL_FEATURE_FME_0x15_DFH,
-    DFL_F23_OFST, DFL_FEATURE_FME_0x23_DFH,
-    DFL_FEATURE_FME_0x31_DFH_OFST, DFL_FEATURE_FME_0x31_DFH,
-    DFL_FEATURE_FME_0x30_DFH_OFST, DFL_FEATURE_FME_0x30_DFH,
-    DFL_FEATURE_FME_0x32_DFH_OFST, DFL_FEATURE_FME_0x32_DFH,
-    DFL_F24_OFST, DFL_FEATURE_FME_0x24_DFH,
-    DFL_PORT_HDR_OFST, DFL_PORT_HDR_DFH,
-    DFL_P14_OFST, DFL_FEATURE_PORT_0x14_DFH,
-};
+static const uint64_t default_walk[] = DFL_WALK;
 
 /*
  * layout=n6001: BAR0 as the N6001 FIM's PF0 (DFL_N6001_WALK;
@@ -98,8 +70,8 @@ static const uint64_t default_walk[] = {
  */
 static const uint64_t n6001_walk[] = DFL_N6001_WALK;
 
-QEMU_BUILD_BUG_MSG(ARRAY_SIZE(n6001_walk) % 2,
-                   "qemu/dfl-card-map.sh: DFL_N6001_WALK is offset/DFH pairs");
+QEMU_BUILD_BUG_MSG(ARRAY_SIZE(default_walk) % 2 || ARRAY_SIZE(n6001_walk) % 2,
+                   "qemu/dfl-card-map.sh: a walk is offset/DFH pairs");
 QEMU_BUILD_BUG_ON(ARRAY_SIZE(n6001_walk) / 2 > WALK_MAX_HEADERS ||
                   ARRAY_SIZE(default_walk) / 2 + 1 > WALK_MAX_HEADERS);
 
@@ -109,9 +81,8 @@ static const DflLayout dfl_layouts[] = {
         .walk = default_walk, .nwalk = ARRAY_SIZE(default_walk) / 2,
         .bar0_size = DFL_BAR0_SIZE,
         .fme_cap = DFL_FME_CAP,
-        /* implemented, BAR 0, the port's own DFL at DFL_PORT_HDR_OFST */
-        .port_ofst_reg = FME_PORT_OFST_IMP | DFL_PORT_HDR_OFST,
-        .port_cap = PORT_CAP_VALUE,
+        .port_ofst_reg = DFL_FME_PORT_OFST0,
+        .port_cap = DFL_PORT_CAP,
         .afu_ofst = DFL_AFU_OFST,
     }, {
         .name = "n6001",
@@ -319,14 +290,13 @@ static const struct {
     unsigned id;
     void (*map)(DflCardState *s, hwaddr base, uint64_t dfh);
 } dfl_blocks[] = {
-    { DFH_ID(DFL_FEATURE_FME_0x10_DFH), dfl_eth_map },
+    { DFH_ID(DFL_ETH_DFH), dfl_eth_map },
     { DFH_ID(DFL_HSSI_DFH), dfl_hssi_map },
-    { DFH_ID(DFL_FEATURE_FME_0x23_DFH), dfl_doorbell_map },
-    { DFH_ID(DFL_FEATURE_FME_0x24_DFH), dfl_vuart_map },
-    { DFH_ID(DFL_FEATURE_FME_0x30_DFH), dfl_scratch_map },
-    { DFH_ID(DFL_FEATURE_FME_0x31_DFH), dfl_scratch_map },
-    { DFH_ID(DFL_FEATURE_FME_0x32_DFH), dfl_scratch_map },
+    { DFH_ID(DFL_F23_DFH), dfl_doorbell_map },
+    { DFH_ID(DFL_VUART_DFH), dfl_vuart_map },
 };
+
+static const unsigned dfl_scratch_ids[] = DFL_TEST_SCRATCH_IDS;
 
 /* Map the FME's private feature at @ofst if it has a block; else false */
 static bool dfl_walk_block(DflCardState *s, hwaddr ofst, uint64_t dfh)
@@ -336,6 +306,12 @@ static bool dfl_walk_block(DflCardState *s, hwaddr ofst, uint64_t dfh)
     for (i = 0; i < ARRAY_SIZE(dfl_blocks); i++) {
         if (dfl_blocks[i].id == DFH_ID(dfh)) {
             dfl_blocks[i].map(s, ofst, dfh);
+            return true;
+        }
+    }
+    for (i = 0; i < ARRAY_SIZE(dfl_scratch_ids); i++) {
+        if (dfl_scratch_ids[i] == DFH_ID(dfh)) {
+            dfl_scratch_map(s, ofst, dfh);
             return true;
         }
     }

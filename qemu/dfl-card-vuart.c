@@ -42,20 +42,20 @@
 /* vuart_csr.sv's DFHv1 parameters, in order */
 static const uint64_t vuart_params[] = {
     DFHV1_PARAM(DFHV1_PARAM_ID_MSI_X, 0),
-    ((uint64_t)DFL_F24_MSIX_NUM << 32) | DFL_F24_MSIX_START,
+    ((uint64_t)DFL_VUART_MSIX_NUM << 32) | DFL_VUART_MSIX_START,
     DFHV1_PARAM(DFHV1_PARAM_ID_CLK_FRQ, 0),
-    DFL_F24_CLK,
+    DFL_VUART_CLK,
     DFHV1_PARAM(DFHV1_PARAM_ID_FIFO_LEN, 0),
-    DFL_F24_FIFO_LEN,
+    DFL_VUART_FIFO_LEN,
     DFHV1_PARAM(DFHV1_PARAM_ID_REG_LAYOUT, 1),
     (VUART_REG_WIDTH << 32) | VUART_REG_SHIFT,
 };
 
 static const DflDfhV1 vuart_v1 = {
-    .guid_l = DFL_F24_GUID_L, .guid_h = DFL_F24_GUID_H,
-    .csr = DFL_F24_CSR_DEFAULT, .csr_size = DFL_F24_CSR_SIZE,
+    .guid_l = DFL_VUART_GUID_L, .guid_h = DFL_VUART_GUID_H,
+    .csr = DFL_VUART_CSR_DEFAULT, .csr_size = DFL_VUART_CSR_SIZE,
     .group = 0, .instance = 0,
-    .msix_start = DFL_F24_MSIX_START, .msix_num = DFL_F24_MSIX_NUM,
+    .msix_start = DFL_VUART_MSIX_START, .msix_num = DFL_VUART_MSIX_NUM,
     .params = vuart_params, .nparams = ARRAY_SIZE(vuart_params),
 };
 
@@ -71,10 +71,10 @@ static uint64_t dfl_vuart_header(DflVuart *v, hwaddr off)
         return (uint64_t)v->csr << 1;           /* property vuart-csr */
     case GUID_L:
         if (v->foreign_guid) {          /* property vuart-foreign-guid */
-            return DFL_F24_GUID_L ^ 1;
+            return DFL_VUART_GUID_L ^ 1;
         }
         break;
-    case DFL_F24_SCRATCHPAD:
+    case DFL_VUART_SCRATCHPAD:
         return v->scratchpad;
     }
     return dfl_dfhv1_read(&vuart_v1, off, &val) ? val : 0;
@@ -137,7 +137,7 @@ static void dfl_vuart_write(void *opaque, hwaddr addr, uint64_t val,
             serial_io_ops.write(&v->serial, off >> VUART_REG_SHIFT,
                                 val & 0xff, 1);
         }
-    } else if ((addr & ~7ULL) == DFL_F24_SCRATCHPAD) {
+    } else if ((addr & ~7ULL) == DFL_VUART_SCRATCHPAD) {
         val <<= (addr & 7) * 8;
         v->scratchpad = (v->scratchpad & ~mask) | (val & mask);
     }
@@ -164,7 +164,7 @@ static void dfl_vuart_irq(void *opaque, int n, int level)
     if (level && !v->level) {
         v->dbg_edges++;
         if (msix_enabled(v->pdev)) {
-            msix_notify(v->pdev, DFL_F24_MSIX_START);
+            msix_notify(v->pdev, DFL_VUART_MSIX_START);
         }
     }
     v->level = !!level;
@@ -179,7 +179,7 @@ static void dfl_vuart_irq(void *opaque, int n, int level)
 void dfl_vuart_init(DflVuart *v, Object *owner)
 {
     object_initialize_child(owner, "vuart", &v->serial, TYPE_SERIAL);
-    qdev_prop_set_uint32(DEVICE(&v->serial), "baudbase", DFL_F24_CLK / 16);
+    qdev_prop_set_uint32(DEVICE(&v->serial), "baudbase", DFL_VUART_CLK / 16);
     qdev_alias_all_properties(DEVICE(&v->serial), owner);
 }
 

@@ -253,7 +253,7 @@ static Property dfl_card_properties[] = {
     DEFINE_PROP_BOOL("vuart-foreign-guid", DflCardState, vuart.foreign_guid,
                      false),
     DEFINE_PROP_UINT32("vuart-csr", DflCardState, vuart.csr,
-                       DFL_F24_CSR_DEFAULT),
+                       DFL_VUART_CSR_DEFAULT),
     DEFINE_PROP_STRING("layout", DflCardState, walk.layout_prop),
     DEFINE_PROP_STRING("hssi-busy", DflCardState, hssi.busy_prop),
     DEFINE_PROP_UINT32("eth-info", DflCardState, eth.info, DFL_ETH_INFO_V),

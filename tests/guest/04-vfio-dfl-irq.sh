@@ -22,13 +22,13 @@ edges0=$(dfl-card-dbg "$(dfl_card_bdf)" vuart-edges)
 # The series' selftest: on the VUART its loopback interrupt and reset run
 selftest st24 vfio_dfl_test VFIO_SELFTESTS_DEVICE="/sys/bus/dfl/devices/$vu"
 selftest irq24 vfio-dfl-irq-uapi VFIO_DFL_DEV="$vu" \
-	VFIO_DFL_NUM_IRQS=$DFL_F24_MSIX_NUM VFIO_DFL_CYCLES=300
+	VFIO_DFL_NUM_IRQS=$DFL_VUART_MSIX_NUM VFIO_DFL_CYCLES=300
 eq "/proc/interrupts back to its starting state after the VUART" "$before" "$(irq_lines)"
 ok "the VUART's line rose during its tests (edges counted by the card)" \
 	test "$(dfl-card-dbg "$(dfl_card_bdf)" vuart-edges)" -gt "$edges0"
 ok "no splat from the VUART's interrupt tests" no_new_splat
 ok "the demo path: 5 rising edges through IER -> 5 events on index 0" \
-	vfio-dfl-tool irq "$vu" 0 "ier:$DFL_UART_IER" 5
+	vfio-dfl-tool irq "$vu" 0 "ier:$DFL_VUART_IER" 5
 echo "$vu" > /sys/bus/dfl/drivers/vfio-dfl/unbind
 eq "/proc/interrupts back to its starting state" "$before" "$(irq_lines)"
 

@@ -61,7 +61,7 @@ vuart_tty() {
 	local bar0 t
 	bar0=$(( $(head -n1 "/sys/bus/pci/devices/$1/resource" | cut -d' ' -f1) ))
 	for t in /sys/class/tty/ttyS*; do
-		[ $(( $(cat "$t/iomem_base") )) = $((bar0 + DFL_F24_CSR_OFST)) ] &&
+		[ $(( $(cat "$t/iomem_base") )) = $((bar0 + DFL_VUART_CSR_OFST)) ] &&
 			[ "$(cat "$t/type")" != 0 ] && { basename "$t"; return; }
 	done
 }
@@ -77,15 +77,16 @@ driver_of() {
 	fi
 }
 
-# Feature fields: feature_field "0:0x23:..." N (1-based, ':'-separated)
-feature_field() { echo "$1" | cut -d: -f"$2"; }
+# A field of a DFL_FEATURES line by its name (qemu/dfl-card-map.sh lists
+# them): feature_field "fiu=0:id=0x23:..." offset
+feature_field() { echo ":$1:" | sed -n "s/.*:$2=\([^:]*\):.*/\1/p"; }
 
 # The DFL_FEATURES entry of FIU type $1, feature id $2.
 feature_entry() {
 	local f
 	for f in $DFL_FEATURES; do
-		if [ "$(feature_field "$f" 1)" = "$1" ] &&
-		   [ $(( $(feature_field "$f" 2) )) = $(( $2 )) ]; then
+		if [ "$(feature_field "$f" fiu)" = "$1" ] &&
+		   [ $(( $(feature_field "$f" id) )) = $(( $2 )) ]; then
 			echo "$f"
 			return
 		fi
@@ -101,20 +102,20 @@ feature_env() {
 	local f off size dfh_off ver irqs guid_h guid_l params="" hdr msix
 	f=$(feature_entry "$1" "$2")
 	[ -n "$f" ] || return 1
-	off=$(feature_field "$f" 4) size=$(feature_field "$f" 5)
-	ver=$(feature_field "$f" 7) irqs=$(feature_field "$f" 8)
-	dfh_off=$(feature_field "$f" 10)
-	guid_h=$(printf %016x "$(feature_field "$f" 13)")
-	guid_l=$(printf %016x "$(feature_field "$f" 14)")
+	off=$(feature_field "$f" offset) size=$(feature_field "$f" size)
+	ver=$(feature_field "$f" version) irqs=$(feature_field "$f" nr_irqs)
+	dfh_off=$(feature_field "$f" dfh_offset)
+	guid_h=$(printf %016x "$(feature_field "$f" guid_h)")
+	guid_l=$(printf %016x "$(feature_field "$f" guid_l)")
 	# DFHv1 parameter words, when the map has them for this feature
 	eval "hdr=\${DFL_F$(printf %x "$2")_PARAM_HDR:-} msix=\${DFL_F$(printf %x "$2")_PARAM_MSIX:-}"
 	[ "$1" = 0 ] && [ -n "$hdr" ] && params="$hdr,$msix"
 	echo "VFIO_DFL_SIZE=$size" \
-	     "VFIO_DFL_REVISION=$(feature_field "$f" 3)" \
+	     "VFIO_DFL_REVISION=$(feature_field "$f" rev)" \
 	     "VFIO_DFL_DFH_VERSION=$ver" \
 	     "VFIO_DFL_NUM_IRQS=$irqs" \
-	     "VFIO_DFL_GROUP=$(feature_field "$f" 11)" \
-	     "VFIO_DFL_INSTANCE=$(feature_field "$f" 12)" \
+	     "VFIO_DFL_GROUP=$(feature_field "$f" group)" \
+	     "VFIO_DFL_INSTANCE=$(feature_field "$f" instance)" \
 	     "VFIO_DFL_DFH_AT_START=$([ $((off)) = $((dfh_off)) ] && echo 1 || echo 0)" \
 	     "VFIO_DFL_GUID=$guid_h$guid_l" \
 	     "VFIO_DFL_MMAP=$([ $((off % 4096)) = 0 ] && [ $((size % 4096)) = 0 ] && echo 1 || echo 0)" \
@@ -323,12 +324,12 @@ dfl_apply_layout() {
 	DFL_BAR0_SIZE=$DFL_N6001_BAR0_SIZE
 	DFL_FEATURES=$DFL_N6001_FEATURES
 	DFL_NR_FEATURES=$DFL_N6001_NR_FEATURES
-	DFL_F15_OFST=$DFL_N6001_F15_OFST
-	DFL_F24_OFST=$DFL_N6001_F24_OFST
-	DFL_F24_CSR_OFST=$DFL_N6001_F24_CSR_OFST
+	DFL_HSSI_OFST=$DFL_N6001_HSSI_OFST
+	DFL_VUART_OFST=$DFL_N6001_VUART_OFST
+	DFL_VUART_CSR_OFST=$DFL_N6001_VUART_CSR_OFST
 	DFL_PORT_HDR_OFST=$DFL_N6001_PORT_HDR_OFST
 	DFL_P14_OFST=$DFL_N6001_P14_OFST
-	unset DFL_F10_OFST DFL_F23_OFST DFL_AFU_OFST DFL_FME_PORT_OFST0 \
+	unset DFL_ETH_OFST DFL_F23_OFST DFL_AFU_OFST DFL_FME_PORT_OFST0 \
 		DFL_FME_CAP DFL_PORT_CAP DFL_PORT_NEXT_AFU DFL_PORT_CTRL_OFST
 }
 dfl_apply_layout
