@@ -13,7 +13,6 @@
 
 #include "qemu/osdep.h"
 #include "qemu/host-utils.h"
-#include "migration/vmstate.h"
 #include "dfl-card.h"
 
 static void dfl_block_count(DflBlock *b, hwaddr addr, unsigned size,
@@ -144,17 +143,3 @@ void dfl_dbg_init(DflCardState *s)
     memory_region_init_io(&s->dbg_bar, OBJECT(s), &dfl_dbg_ops, s,
                           "dfl-card-dbg", DFL_DBG_BAR_SIZE);
 }
-
-const VMStateDescription vmstate_dfl_access_count = {
-    .name = "dfl-card/access-count",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (VMStateField[]) {
-        VMSTATE_UINT64_ARRAY(reads, DflAccessCount, 4),
-        VMSTATE_UINT64_ARRAY(writes, DflAccessCount, 4),
-        VMSTATE_UINT64(last_addr, DflAccessCount),
-        VMSTATE_UINT64(last_size, DflAccessCount),
-        VMSTATE_UINT64(last_write, DflAccessCount),
-        VMSTATE_END_OF_LIST()
-    },
-};

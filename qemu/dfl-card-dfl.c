@@ -24,7 +24,6 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
-#include "migration/vmstate.h"
 #include "dfl-card.h"
 
 /* FME header */
@@ -386,15 +385,3 @@ void dfl_walk_reset(DflWalk *w)
     w->port_ctrl = 0;
     w->afu_scratch = 0;
 }
-
-const VMStateDescription vmstate_dfl_walk = {
-    .name = "dfl-card/dfl",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (VMStateField[]) {
-        VMSTATE_UINT64(fme_port_acc, DflWalk),
-        VMSTATE_UINT64(port_ctrl, DflWalk),
-        VMSTATE_UINT64(afu_scratch, DflWalk),
-        VMSTATE_END_OF_LIST()
-    },
-};

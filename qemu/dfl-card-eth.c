@@ -14,7 +14,6 @@
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
-#include "migration/vmstate.h"
 #include "dfl-card.h"
 
 #define ETH_CTRL_CMD_SHIFT      62
@@ -108,26 +107,18 @@ static void dfl_eth_command(DflEth *e)
     }
 }
 
+/* The qword at 8-byte aligned @off: the DFH, INFO, CTRL, STAT; else 0 */
+static uint64_t dfl_eth_qword(DflEth *e, hwaddr off)
+{
+    return off == 0 ? e->dfh :
+           off == DFL_ETH_INFO ? e->info :
+           off == DFL_ETH_CTRL ? e->ctrl :
+           off == DFL_ETH_STAT ? e->stat : 0;
+}
+
 static uint64_t dfl_eth_read(void *opaque, hwaddr addr, unsigned size)
 {
-    DflEth *e = opaque;
-    uint64_t v = 0;
-
-    switch (addr & ~7ULL) {
-    case 0:
-        v = e->dfh;
-        break;
-    case DFL_ETH_INFO:
-        v = e->info;
-        break;
-    case DFL_ETH_CTRL:
-        v = e->ctrl;
-        break;
-    case DFL_ETH_STAT:
-        v = e->stat;
-        break;
-    }
-    return dfl_qword_bytes(v, addr, size);
+    return dfl_qword_bytes(dfl_eth_qword(opaque, addr & ~7ULL), addr, size);
 }
 
 /*
@@ -162,7 +153,6 @@ void dfl_eth_reset(DflEth *e)
     e->nregs = 0;
 }
 
-
 static const MemoryRegionOps dfl_eth_ops = {
     .read = dfl_eth_read,
     .write = dfl_eth_write,
@@ -191,19 +181,3 @@ uint64_t dfl_eth_dbg_read(DflEth *e, hwaddr reg)
     }
     return bits;
 }
-
-const VMStateDescription vmstate_dfl_eth = {
-    .name = "dfl-card/eth",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (VMStateField[]) {
-        VMSTATE_UINT64(ctrl, DflEth),
-        VMSTATE_UINT64(stat, DflEth),
-        VMSTATE_UINT32_ARRAY(phy_config, DflEth, DFL_ETH_NLINKS),
-        VMSTATE_UINT32_ARRAY(sloop, DflEth, DFL_ETH_NLINKS),
-        VMSTATE_UINT32_ARRAY(key, DflEth, ETH_NREGS),
-        VMSTATE_UINT32_ARRAY(val, DflEth, ETH_NREGS),
-        VMSTATE_UINT32(nregs, DflEth),
-        VMSTATE_END_OF_LIST()
-    },
-};

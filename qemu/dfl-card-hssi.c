@@ -22,7 +22,6 @@
 #include "qemu/log.h"
 #include "qemu/timer.h"
 #include "qapi/error.h"
-#include "migration/vmstate.h"
 #include "dfl-card.h"
 
 #define HSSI_CMD_READ           (1U << 0)       /* self-clearing */
@@ -434,7 +433,6 @@ void dfl_hssi_reset(DflHssi *h)
         qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
-
 static const MemoryRegionOps dfl_hssi_ops = {
     .read = dfl_hssi_read,
     .write = dfl_hssi_write,
@@ -502,37 +500,3 @@ void dfl_hssi_dbg_clear(DflHssi *h)
     h->dbg_early_releases = 0;
     h->dbg_busy_cmds = 0;
 }
-
-const VMStateDescription vmstate_dfl_hssi = {
-    .name = "dfl-card/hssi",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (VMStateField[]) {
-        VMSTATE_UINT32(cmd_status, DflHssi),
-        VMSTATE_UINT32(ctrl_addr, DflHssi),
-        VMSTATE_UINT32(read_data, DflHssi),
-        VMSTATE_UINT32(write_data, DflHssi),
-        VMSTATE_UINT32_ARRAY(profile, DflHssi, DFL_HSSI_NPORTS),
-        VMSTATE_UINT32(loopback, DflHssi),
-        VMSTATE_UINT32_ARRAY(csr_key, DflHssi, HSSI_NCSR),
-        VMSTATE_UINT32_ARRAY(csr_val, DflHssi, HSSI_NCSR),
-        VMSTATE_UINT32(ncsr, DflHssi),
-        VMSTATE_BOOL(busy_latched, DflHssi),
-        VMSTATE_BOOL(cmd_pending, DflHssi),
-        VMSTATE_UINT32(tse_ctrl, DflHssi),
-        VMSTATE_UINT32(dbg_ctrl, DflHssi),
-        VMSTATE_UINT64(indv_rst, DflHssi),
-        VMSTATE_UINT64(cold_rst, DflHssi),
-        VMSTATE_UINT64(scratchpad, DflHssi),
-        VMSTATE_INT32(rst_state, DflHssi),
-        VMSTATE_INT64(rst_on_ns, DflHssi),
-        VMSTATE_INT64(rst_off_ns, DflHssi),
-        VMSTATE_INT64(ready_ns, DflHssi),
-        VMSTATE_BOOL(wedged, DflHssi),
-        VMSTATE_BOOL(sal_error, DflHssi),
-        VMSTATE_UINT64(dbg_cold_resets, DflHssi),
-        VMSTATE_UINT64(dbg_early_releases, DflHssi),
-        VMSTATE_UINT64(dbg_busy_cmds, DflHssi),
-        VMSTATE_END_OF_LIST()
-    },
-};

@@ -150,18 +150,6 @@ void dfl_doorbell_reset(DflDoorbell *d)
     d->irq_status = 0;
 }
 
-const VMStateDescription vmstate_dfl_doorbell = {
-    .name = "dfl-card/doorbell",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (VMStateField[]) {
-        VMSTATE_UINT64(scratch, DflDoorbell),
-        VMSTATE_UINT64(count, DflDoorbell),
-        VMSTATE_UINT64(irq_status, DflDoorbell),
-        VMSTATE_END_OF_LIST()
-    },
-};
-
 /* The scratch qword at 8-byte aligned @off, NULL if none */
 static uint64_t *dfl_scratch_qword(DflScratch *f, hwaddr off)
 {

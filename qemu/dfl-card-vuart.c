@@ -25,7 +25,6 @@
 #include "hw/irq.h"
 #include "hw/qdev-properties.h"
 #include "hw/pci/msix.h"
-#include "migration/vmstate.h"
 #include "dfl-card.h"
 
 #define VUART_SPAN              0x200   /* the UART IP's slave */
@@ -218,16 +217,3 @@ void dfl_vuart_reset(DflVuart *v)
 {
     v->scratchpad = 0;
 }
-
-const VMStateDescription vmstate_dfl_vuart = {
-    .name = "dfl-card/vuart",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (VMStateField[]) {
-        VMSTATE_STRUCT(serial, DflVuart, 0, vmstate_serial, SerialState),
-        VMSTATE_INT32(level, DflVuart),
-        VMSTATE_UINT64(scratchpad, DflVuart),
-        VMSTATE_UINT64(dbg_edges, DflVuart),
-        VMSTATE_END_OF_LIST()
-    },
-};

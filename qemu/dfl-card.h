@@ -164,7 +164,6 @@ typedef struct DflWalk {
 bool dfl_walk_select(DflCardState *s, Error **errp);
 bool dfl_walk_map(DflCardState *s, Error **errp);
 void dfl_walk_reset(DflWalk *w);
-extern const VMStateDescription vmstate_dfl_walk;
 
 /* dfl-card-eth.c: FME 0x10, the N3000 Ethernet group */
 #define ETH_NREGS               32      /* other registers written */
@@ -185,7 +184,6 @@ typedef struct DflEth {
 void dfl_eth_map(DflCardState *s, hwaddr base, uint64_t dfh);
 void dfl_eth_reset(DflEth *e);
 uint64_t dfl_eth_dbg_read(DflEth *e, hwaddr reg);
-extern const VMStateDescription vmstate_dfl_eth;
 
 /* dfl-card-hssi.c: FME 0x15, the OFS HSSI subsystem */
 #define HSSI_NCSR               16      /* SAL CSR storage entries */
@@ -230,7 +228,6 @@ void dfl_hssi_reset(DflHssi *h);
 uint64_t dfl_hssi_dbg_read(DflHssi *h, hwaddr reg);
 void dfl_hssi_dbg_write(DflHssi *h, hwaddr reg, uint64_t val);
 void dfl_hssi_dbg_clear(DflHssi *h);
-extern const VMStateDescription vmstate_dfl_hssi;
 
 /* dfl-card-vuart.c: FME 0x24, the OFS VUART */
 typedef struct DflVuart {
@@ -251,7 +248,6 @@ bool dfl_vuart_realize(DflVuart *v, PCIDevice *pdev, Error **errp);
 void dfl_vuart_unrealize(DflVuart *v);
 void dfl_vuart_map(DflCardState *s, hwaddr base, uint64_t dfh);
 void dfl_vuart_reset(DflVuart *v);
-extern const VMStateDescription vmstate_dfl_vuart;
 
 /* dfl-card-test.c: the test-only features */
 typedef struct DflDoorbell {
@@ -277,7 +273,6 @@ typedef struct DflScratch {
 
 void dfl_doorbell_map(DflCardState *s, hwaddr base, uint64_t dfh);
 void dfl_doorbell_reset(DflDoorbell *d);
-extern const VMStateDescription vmstate_dfl_doorbell;
 void dfl_scratch_map(DflCardState *s, hwaddr base, uint64_t dfh);
 void dfl_scratch_reset(DflScratch *f);
 extern const VMStateDescription vmstate_dfl_scratch;
@@ -285,7 +280,6 @@ extern const VMStateDescription vmstate_dfl_scratch;
 /* dfl-card-dbg.c: BAR4 */
 void dfl_dbg_init(DflCardState *s);
 void dfl_dbg_clear(DflCardState *s);
-extern const VMStateDescription vmstate_dfl_access_count;
 
 struct DflCardState {
     PCIDevice parent_obj;
