@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Generate dfl-card-map.h, the C view of qemu/dfl-card-map.sh, for the
-# model qemu/dfl-card.c.  scripts/build-qemu.sh runs it at every build
+# model qemu/dfl-card*.c.  scripts/build-qemu.sh runs it at every build
 # and writes the header next to the model in the QEMU source tree.
 #
 #   qemu/gen-dfl-card-map-h.sh MAP            the header, on stdout
@@ -11,15 +11,13 @@
 # Every NAME=value of the map becomes a macro of the same name:
 #   a number (0x... or decimal)   #define NAME value (ULL when > INT_MAX)
 #   a list of numbers             #define NAME { v1, v2, ... }
-#   DFL_FEATURES                  per feature (fiu 0 FME, 1 PORT; id as
-#                                 written, e.g. 0x31):
-#                                   DFL_FEATURE_FME_0x31_DFH_OFST
-#                                   DFL_FEATURE_FME_0x31_DFH
-#   DFL_N6001_FEATURES            nothing: the tests' view of
-#                                 layout=n6001 (the model reads the walk)
+#   DFL_FEATURES, DFL_N6001_FEATURES   nothing: the dfl_dev devices the
+#                                 tests expect, derived from the walks the
+#                                 model reads (DFL_WALK, DFL_N6001_WALK)
 #   a word not starting with a digit   #define NAME "value"
 # The map is read by sourcing it with sh (as the guest's busybox sh does),
-# so the header holds exactly the values the tests see; a map that does
+# so the header holds exactly the values the tests see, derived values
+# computed; a map that does
 # not source cleanly, a name assigned twice or a value that is neither
 # fails the generation, and so the build.
 
@@ -91,29 +89,7 @@ echo "#ifndef DFL_CARD_MAP_H"
 echo "#define DFL_CARD_MAP_H"
 for n in $names; do
 	eval "v=\$$n"
-	[ "$n" != DFL_N6001_FEATURES ] || continue
-	if [ "$n" = DFL_FEATURES ]; then
-		seen=
-		for f in $v; do
-			old_ifs=$IFS
-			IFS=:
-			# shellcheck disable=SC2086
-			set -- $f
-			IFS=$old_ifs
-			[ $# -eq 15 ] || die "DFL_FEATURES: '$f' has $# fields, not 15"
-			case $1 in 0) fiu=FME ;; 1) fiu=PORT ;; *) die "DFL_FEATURES: '$f': fiu $1" ;; esac
-			case $2 in 0x[0-9a-f]|0x[0-9a-f][0-9a-f]|0x[0-9a-f][0-9a-f][0-9a-f]) ;;
-			*) die "DFL_FEATURES: '$f': id $2" ;; esac
-			m=DFL_FEATURE_${fiu}_$2
-			case " $seen " in *" $m "*) die "DFL_FEATURES: $fiu $2 twice" ;; esac
-			seen="$seen $m"
-			dfho=$(c_number "${10}") || die "DFL_FEATURES: '$f': dfh_offset ${10}"
-			dfh=$(c_number "$6") || die "DFL_FEATURES: '$f': dfh $6"
-			echo "#define ${m}_DFH_OFST $dfho"
-			echo "#define ${m}_DFH $dfh"
-		done
-		continue
-	fi
+	case $n in DFL_FEATURES|DFL_N6001_FEATURES) continue ;; esac
 	case $v in
 	*'
 '*)		die "$n: a multi-line value (only DFL_FEATURES and DFL_N6001_FEATURES may be one)" ;;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build a QEMU (Debian 12's 7.2 source package) that contains the
-# emulated DFL FPGA card of qemu/dfl-card.c, as qemu-system-x86_64 only.
+# emulated DFL FPGA card of qemu/dfl-card*.c, as qemu-system-x86_64 only.
 #
 #   scripts/build-qemu.sh [--force]
 #
@@ -14,10 +14,11 @@
 #
 # The model's register values come from qemu/dfl-card-map.sh: each build
 # generates hw/misc/dfl-card-map.h from it (qemu/gen-dfl-card-map-h.sh),
-# next to the model's copy.
+# next to the model's copies (qemu/dfl-card.h and every qemu/dfl-card*.c,
+# one file a block of the card, all in hw/misc).
 #
 # The source is fetched and extracted once.  The binary is rebuilt only
-# when qemu/dfl-card.c, qemu/dfl-card-map.sh, the generator or this
+# when a file of the model, qemu/dfl-card-map.sh, the generator or this
 # script changes (sha256 stamp); an unchanged run only checks the stamp.
 # The last line of stdout is the absolute path of qemu-system-x86_64.
 #
@@ -37,7 +38,7 @@ QEMU_APT=$CACHE/qemu-apt
 QEMU_DL=$CACHE/qemu-dl
 QEMU_SRC=$CACHE/qemu-src
 QEMU_BUILD=$CACHE/qemu-build
-MODEL=$TOP/qemu/dfl-card.c
+MODEL=("$TOP"/qemu/dfl-card.h "$TOP"/qemu/dfl-card*.c)
 MAP=$TOP/qemu/dfl-card-map.sh
 GEN=$TOP/qemu/gen-dfl-card-map-h.sh
 BIN=$QEMU_BUILD/qemu-system-x86_64
@@ -50,9 +51,10 @@ main() {
 	"") ;;
 	*) die "unknown argument '$1'" ;;
 	esac
-	for f in "$MODEL" "$MAP" "$GEN"; do [ -f "$f" ] || die "missing $f"; done
-	# Hash of everything that determines the binary.
-	stamp=$(cat "$MODEL" "$MAP" "$GEN" "$0" | sha256sum | cut -d' ' -f1)
+	for f in "${MODEL[@]}" "$MAP" "$GEN"; do [ -f "$f" ] || die "missing $f"; done
+	# Hash of everything that determines the binary, the files' names too.
+	stamp=$( { printf '%s\n' "${MODEL[@]##*/}"; cat "${MODEL[@]}" "$MAP" "$GEN" "$0"; } |
+		sha256sum | cut -d' ' -f1)
 	if [ "$force" = 0 ] && [ -x "$BIN" ] && [ -f "$QEMU_BUILD/.vfio-dfl-stamp" ] &&
 	   [ "$(cat "$QEMU_BUILD/.vfio-dfl-stamp")" = "$stamp" ]; then
 		log "up to date"
@@ -97,14 +99,22 @@ fetch_source() {
 # model (about a fifth of the compile units: USB, display, sound, NICs,
 # i440fx, microvm, ...) is left out, which shortens a cold build.
 add_model() {
-	local glue devices mak=$QEMU_SRC/configs/devices/x86_64-softmmu/vfio-dfl.mak
+	local glue devices f files= mak=$QEMU_SRC/configs/devices/x86_64-softmmu/vfio-dfl.mak
+	local meson=$QEMU_SRC/hw/misc/meson.build
 	sh "$GEN" "$MAP" > "$QEMU_SRC/hw/misc/dfl-card-map.h.tmp" ||
 		die "generating dfl-card-map.h from $MAP failed"
 	mv "$QEMU_SRC/hw/misc/dfl-card-map.h.tmp" "$QEMU_SRC/hw/misc/dfl-card-map.h"
-	cp "$MODEL" "$QEMU_SRC/hw/misc/dfl-card.c"
-	glue="softmmu_ss.add(when: 'CONFIG_PCI', if_true: files('dfl-card.c'))"
-	grep -qxF "$glue" "$QEMU_SRC/hw/misc/meson.build" ||
-		printf '%s\n' "$glue" >> "$QEMU_SRC/hw/misc/meson.build"
+	rm -f "$QEMU_SRC"/hw/misc/dfl-card*.c
+	cp "${MODEL[@]}" "$QEMU_SRC/hw/misc/"
+	for f in "${MODEL[@]}"; do
+		case $f in *.c) files="$files${files:+, }'${f##*/}'" ;; esac
+	done
+	# one line for the model's files; a line of an earlier file list goes
+	glue="softmmu_ss.add(when: 'CONFIG_PCI', if_true: files($files))"
+	if ! grep -qxF "$glue" "$meson"; then
+		sed -i "/^softmmu_ss.add(when: 'CONFIG_PCI', if_true: files('dfl-card/d" "$meson"
+		printf '%s\n' "$glue" >> "$meson"
+	fi
 	devices='# vfio-dfl harness (scripts/build-qemu.sh): q35, pcie-root-port, intel-iommu
 CONFIG_Q35=y
 CONFIG_PCIE_PORT=y

@@ -30,7 +30,7 @@ ok "dfl-fme probed" sh -c 'ls /sys/bus/platform/drivers/dfl-fme/ | grep -q "^dfl
 ok "dfl-afu probed (dfl-port)" sh -c 'ls /sys/bus/platform/drivers/dfl-port/ | grep -q "^dfl-port\."'
 eq "dfl_dev count" "$DFL_NR_FEATURES" "$(dfl_dev_count)"
 for f in $DFL_FEATURES; do
-	t=$(feature_field "$f" 1) id=$(feature_field "$f" 2)
+	t=$(feature_field "$f" fiu) id=$(feature_field "$f" id)
 	ok "dfl_dev for type $t feature $id exists" test -n "$(dfl_dev_by_id "$t" "$id")"
 done
 
@@ -38,20 +38,20 @@ done
 # DFHv1 its GUID as a UUID, GUID_H then GUID_L, its group and instance
 # ids (DFHv0: none of the three files), as the map gives them.
 for f in $DFL_FEATURES; do
-	t=$(feature_field "$f" 1) id=$(feature_field "$f" 2)
-	rev=$(feature_field "$f" 3) dv=$(feature_field "$f" 7)
+	t=$(feature_field "$f" fiu) id=$(feature_field "$f" id)
+	rev=$(feature_field "$f" rev) dv=$(feature_field "$f" version)
 	dev=$(dfl_dev_by_id "$t" "$id")
 	s=/sys/bus/dfl/devices/$dev
 	eq "$dev (type $t feature $id): revision" "$((rev))" "$(cat "$s/revision")"
 	eq "$dev: dfh_version" "$dv" "$(cat "$s/dfh_version")"
 	if [ "$dv" = 1 ]; then
-		h=$(feature_field "$f" 13) l=$(feature_field "$f" 14)
+		h=$(feature_field "$f" guid_h) l=$(feature_field "$f" guid_l)
 		h=${h#0x} l=${l#0x}
 		eq "$dev: guid" \
 			"$(echo "$h" | cut -c1-8)-$(echo "$h" | cut -c9-12)-$(echo "$h" | cut -c13-16)-$(echo "$l" | cut -c1-4)-$(echo "$l" | cut -c5-16)" \
 			"$(cat "$s/guid")"
-		eq "$dev: group_id" "$(feature_field "$f" 11)" "$(cat "$s/group_id")"
-		eq "$dev: instance_id" "$(feature_field "$f" 12)" "$(cat "$s/instance_id")"
+		eq "$dev: group_id" "$(feature_field "$f" group)" "$(cat "$s/group_id")"
+		eq "$dev: instance_id" "$(feature_field "$f" instance)" "$(cat "$s/instance_id")"
 	else
 		ok "$dev: no guid, group_id or instance_id file (DFHv0)" \
 			test ! -e "$s/guid" -a ! -e "$s/group_id" -a ! -e "$s/instance_id"
@@ -61,14 +61,14 @@ done
 # uio_dfl baseline: its four ids bind, and /dev/uioN shows the DFH.
 modprobe uio_dfl
 for f in $DFL_FEATURES; do
-	t=$(feature_field "$f" 1) id=$(feature_field "$f" 2)
-	rev=$(feature_field "$f" 3) dfh=$(feature_field "$f" 6)
+	t=$(feature_field "$f" fiu) id=$(feature_field "$f" id)
+	rev=$(feature_field "$f" rev) dfh=$(feature_field "$f" dfh)
 	case "$t:$id" in 0:0x10|0:0x15|0:0x23|1:0x14) ;; *) continue ;; esac
 	dev=$(dfl_dev_by_id "$t" "$id")
 	eq "uio_dfl binds $dev (type $t feature $id)" uio_dfl "$(driver_of /sys/bus/dfl/devices/$dev)"
 	uio=$(uio_of "$dev")
-	off=$(feature_field "$f" 4) size=$(feature_field "$f" 5)
-	if [ $((off)) != $(($(feature_field "$f" 10))) ]; then
+	off=$(feature_field "$f" offset) size=$(feature_field "$f" size)
+	if [ $((off)) != $(($(feature_field "$f" dfh_offset))) ]; then
 		# DFHv1 with its CSR block away from the DFH: uio_dfl maps the
 		# pages around the block (addr page-rounded down, offset of the
 		# block in it, size page-rounded up): whatever else lies in

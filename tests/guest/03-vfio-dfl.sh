@@ -100,7 +100,7 @@ eq "the holder released on SIGTERM" 3 "$?"
 # (the VUART: its interrupt armed and fired through IER meanwhile)
 dmesg_mark
 bind_to vfio-dfl "$vu"
-vfio-dfl-tool hold "$vu" $DFL_UART_MSR 60 0 "ier:$DFL_UART_IER" > /tmp/hold.out &
+vfio-dfl-tool hold "$vu" $DFL_VUART_MSR 60 0 "ier:$DFL_VUART_IER" > /tmp/hold.out &
 hold=$!
 wait_for 20 grep -q '^ready' /tmp/hold.out
 ok "the VUART's interrupt armed and firing" \

@@ -26,7 +26,7 @@ ok "the VUART's line rose during its tests (edges counted by the card)" \
 	test "$(dfl-card-dbg "$(dfl_card_bdf)" vuart-edges)" -gt "$edges0"
 ok "no splat from the VUART's interrupt tests" no_new_splat
 ok "the demo path: 5 rising edges through IER -> 5 events on index 0" \
-	vfio-dfl-tool irq "$vu" 0 "ier:$DFL_UART_IER" 5
+	vfio-dfl-tool irq "$vu" 0 "ier:$DFL_VUART_IER" 5
 echo "$vu" > /sys/bus/dfl/drivers/vfio-dfl/unbind
 eq "/proc/interrupts back to its starting state" "$before" "$(irq_lines)"
 

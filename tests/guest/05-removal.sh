@@ -23,7 +23,7 @@ ok "a process holds fd, mapping and iommufd of $d15" \
 	wait_for 20 grep -q '^ready: .*(fd, mapping, iommufd, 0 feature irq(s) armed)' /tmp/hold.out
 vu=$(dfl_dev_by_id 0 0x24)
 bind_to vfio-dfl "$vu"
-vfio-dfl-tool hold "$vu" 0x18 120 0 "ier:$DFL_UART_IER" > /tmp/holdu.out &
+vfio-dfl-tool hold "$vu" 0x18 120 0 "ier:$DFL_VUART_IER" > /tmp/holdu.out &
 holdu=$!
 ok "a second process holds the VUART, its interrupt armed and firing" \
 	wait_for 20 grep -q '^ready: .*1 feature irq(s) armed, firing' /tmp/holdu.out

@@ -28,6 +28,6 @@ vu=$(dfl_dev_by_id 0 0x24)
 bind_to vfio-dfl "$vu"
 eq "the VUART binds" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$vu)"
 ok "its interrupt (vector 5) works with the table in BAR0" \
-	vfio-dfl-tool irq "$vu" 0 "ier:$DFL_UART_IER" 3
+	vfio-dfl-tool irq "$vu" 0 "ier:$DFL_VUART_IER" 3
 ok "no splat" no_new_splat
 tap_done

@@ -39,7 +39,7 @@ vu=$(dfl_dev_by_id 0 0x24)
 bind_to vfio-dfl "$vu"
 eq "the VUART bound to vfio-dfl" vfio-dfl "$(driver_of /sys/bus/dfl/devices/$vu)"
 dmesg_mark
-vfio-dfl-failnth "$vu" "ier:$DFL_UART_IER" bind open info arm replace disarm close > /tmp/fn.out 2>&1
+vfio-dfl-failnth "$vu" "ier:$DFL_VUART_IER" bind open info arm replace disarm close > /tmp/fn.out 2>&1
 rc=$?
 failnth_results 0x24
 eq "0x24: every sequence reported (7 results), exit 0" "7 0" "$(grep -cE '^(not )?ok ' /tmp/fn.out) $rc"

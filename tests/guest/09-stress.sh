@@ -41,7 +41,7 @@ eq "the HSSI (0x15) and the VUART bound to vfio-dfl" "vfio-dfl vfio-dfl" \
 irq_lines() { grep -c "vfio-dfl-irq" /proc/interrupts; }
 before=$(irq_lines)
 dmesg_mark
-for f in "$d15 -w $DFL_HSSI_SCRATCHPAD:8" "$vu -w $DFL_UART_SCR:4"; do
+for f in "$d15 -w $DFL_HSSI_SCRATCHPAD:8" "$vu -w $DFL_VUART_SCR:4"; do
 	set -- $f
 	dev=$1
 	shift
@@ -58,7 +58,7 @@ dmesg_mark
 
 # The interrupt races on the VUART: its line raised through IER in BAR0,
 # a reset on every open and close
-ubell="ier:$(( DFL_F24_CSR_OFST + DFL_UART_IER ))"
+ubell="ier:$(( DFL_VUART_CSR_OFST + DFL_VUART_IER ))"
 bind_to vfio-dfl "$vu"
 for mode in irqs close; do
 	vfio-dfl-race $mode "$vu" "$bdf" "$ubell" "$rsecs" > /tmp/race.out 2>&1

@@ -52,8 +52,8 @@ elapsed() { echo "$(( $(date +%s) - T0 )) s"; }
 # The VUART (qemu/REGISTERS.md): region 0 is its 0x20 bytes of 16550
 # registers, one interrupt; its DFHv1 parameters REG_LAYOUT (width 4,
 # shift 2) and CLK_FRQ become the node's properties.
-VUART_ENV="SIZE=$(printf 0x%x $DFL_F24_REG_SPAN) NIRQ=1 NODE=serial COMPAT=ns16550a"
-VUART_PROPS="reg-shift = <2>; reg-io-width = <4>; clock-frequency = <$DFL_F24_CLK>;"
+VUART_ENV="SIZE=$(printf 0x%x $DFL_VUART_REG_SPAN) NIRQ=1 NODE=serial COMPAT=ns16550a"
+VUART_PROPS="reg-shift = <2>; reg-io-width = <4>; clock-frequency = <$DFL_VUART_CLK>;"
 OUT=68656c6c6f2066726f6d20746865206e657374656420677565737421	# "hello from the nested guest!"
 IN=776f726c642c20686f737420746f206e6573746564	# "world, host to nested"
 LOOP=64
@@ -77,7 +77,7 @@ host_count() {
 }
 edges() { dfl-card-dbg "$1" vuart-edges; }
 # a 16550 register of the VUART, read through BAR0 behind every driver
-uart_reg() { dfl-card-dbg "$bdf" bar0 $((DFL_F24_CSR_OFST + $1)); }
+uart_reg() { dfl-card-dbg "$bdf" bar0 $((DFL_VUART_CSR_OFST + $1)); }
 # the run's variables: dev, pid, fd, log (console), trace (QEMU's trace)
 use() {
 	R=$1
@@ -303,7 +303,7 @@ a=$(host_count $dev)
 sleep 3
 b=$(host_count $dev)
 ok "run1: interrupts are flowing ($a, 3 s later $b)" test "$b" -gt "$a"
-lcr=$(uart_reg $DFL_UART_LCR) ier=$(uart_reg $DFL_UART_IER) mcr=$(uart_reg $DFL_UART_MCR)
+lcr=$(uart_reg $DFL_VUART_LCR) ier=$(uart_reg $DFL_VUART_IER) mcr=$(uart_reg $DFL_VUART_MCR)
 ok "run1: the guest's port is live: LCR $lcr, IER $ier, MCR $mcr (LOOP)" \
 	test $((lcr)) != 0 -a $((ier)) != 0 -a $((mcr & 0x10)) != 0
 kill -9 $pid
@@ -316,7 +316,7 @@ diag "run1: \"Relaying device request\" logged $(dmesg_new | grep -c "$dev: Rela
 relay run1 12
 eq "run1: no vfio-dfl interrupt left requested" 0 "$(host_irqs $dev)"
 eq "run1: the VUART is found reset: LCR, IER, MCR" "0x0 0x0 0x0" \
-	"$(uart_reg $DFL_UART_LCR) $(uart_reg $DFL_UART_IER) $(uart_reg $DFL_UART_MCR)"
+	"$(uart_reg $DFL_VUART_LCR) $(uart_reg $DFL_VUART_IER) $(uart_reg $DFL_VUART_MCR)"
 ok "run1: driverctl unset-override" driverctl --nosave --bus dfl unset-override "$dev"
 eq "run1: 8250_dfl takes the VUART back" dfl-uart "$(driver_of /sys/bus/dfl/devices/$dev)"
 tty=$(vuart_tty "$bdf")

@@ -66,15 +66,15 @@ eq "card A's VUART ($vu) is bound to vfio-dfl" vfio-dfl "$(driver_of "/sys/bus/d
 ok "uio_dfl module loads" modprobe uio_dfl
 eq "card A's 0x10 ($d10) is bound to uio_dfl" uio_dfl "$(driver_of "/sys/bus/dfl/devices/$d10")"
 
-# DFL_F15_OFST, DFL_HSSI_SCRATCHPAD: the HSSI's page and its scratchpad
+# DFL_HSSI_OFST, DFL_HSSI_SCRATCHPAD: the HSSI's page and its scratchpad
 # (the access figures, the same offsets on card B's BAR0 through
 # vfio-pci; the 4 KiB pwrite writes zeros over the page, which the HSSI
-# takes as no command and no reset); DFL_F24_*: the VUART, whose interrupt both
+# takes as no command and no reset); DFL_VUART_*: the VUART, whose interrupt both
 # sides fire through its IER (card A's through vfio-dfl, card B's through
-# vfio-pci's BAR0 region, MSI-X vector DFL_F24_MSIX_START).
+# vfio-pci's BAR0 region, MSI-X vector DFL_VUART_MSIX_START).
 ok "benchmark runs ($mode)" vfio-dfl-bench run dfl="$d15" uio="$d10" pci="$B" vuart="$vu" \
-	pci_off=$DFL_F15_OFST scratch=$DFL_HSSI_SCRATCHPAD ier=$DFL_UART_IER \
-	pci_ier=$(( DFL_F24_CSR_OFST + DFL_UART_IER )) pci_vector=$DFL_F24_MSIX_START \
+	pci_off=$DFL_HSSI_OFST scratch=$DFL_HSSI_SCRATCHPAD ier=$DFL_VUART_IER \
+	pci_ier=$(( DFL_VUART_CSR_OFST + DFL_VUART_IER )) pci_vector=$DFL_VUART_MSIX_START \
 	uio_off=0x8 json=/tmp/bench.json mode=$mode $counts
 cp /tmp/tap.out /tmp/bench.out
 sed 's/^/# /' /tmp/bench.out | grep -v '^# |' | tail -n 20

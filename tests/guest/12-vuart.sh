@@ -20,12 +20,12 @@ T=/sys/class/tty/$tty
 ok "the VUART has a tty at the CSR block's address ($tty)" test -n "$tty" -a -c "/dev/$tty"
 eq "$tty: MMIO, 32-bit (REG_LAYOUT width 4)" 3 "$(cat $T/io_type)"
 eq "$tty: register shift 2 (REG_LAYOUT)" 2 "$(cat $T/iomem_reg_shift)"
-eq "$tty: uartclk from CLK_FRQ" "$DFL_F24_CLK" "$(cat $T/uartclk)"
+eq "$tty: uartclk from CLK_FRQ" "$DFL_VUART_CLK" "$(cat $T/uartclk)"
 # 8250_dfl's FIFO_LEN type is replaced by what autoconfig() probes
 eq "$tty: autoconfig found a 16550A (PORT_16550A)" 4 "$(cat $T/type)"
 eq "$tty: FIFO size of a 16550A" 16 "$(cat $T/xmit_fifo_size)"
 ok "dmesg: $tty is a 16550A at the CSR block" sh -c \
-	"dmesg | grep -E '$tty MMIO32:0x0*$(printf %x $((bar0 + DFL_F24_CSR_OFST))) .* is a 16550A'"
+	"dmesg | grep -E '$tty MMIO32:0x0*$(printf %x $((bar0 + DFL_VUART_CSR_OFST))) .* is a 16550A'"
 diag "$(dmesg | grep -E "$tty MMIO32" | tail -n1)"
 irq=$(cat $T/irq)
 ok "$tty has an interrupt ($irq)" test "$irq" -gt 0
@@ -33,14 +33,14 @@ ok "$tty has an interrupt ($irq)" test "$irq" -gt 0
 # registers from REG_LAYOUT (8 << shift), so 8250 requests all of them.
 # With the argument "declared" (a kernel without the DFL-core series,
 # suite s1-12-vuart), the core does not: 8250 requests the declared 0x10.
-start=$(printf '%x' $((bar0 + DFL_F24_CSR_OFST)))
+start=$(printf '%x' $((bar0 + DFL_VUART_CSR_OFST)))
 if [ "${1:-}" = declared ]; then
-	end=$(printf '%x' $((bar0 + DFL_F24_CSR_OFST + DFL_F24_CSR_SIZE - 1)))
-	ok "/proc/iomem: 8250 holds the $DFL_F24_CSR_SIZE bytes the header declares ($start-$end)" sh -c \
+	end=$(printf '%x' $((bar0 + DFL_VUART_CSR_OFST + DFL_VUART_CSR_SIZE - 1)))
+	ok "/proc/iomem: 8250 holds the $DFL_VUART_CSR_SIZE bytes the header declares ($start-$end)" sh -c \
 		"grep -E '^ *0*$start-0*$end : serial' /proc/iomem"
 	eq "dmesg: no word of sizing the VUART" 0 "$(dmesg | grep -c 'VUART: declared CSR size')"
 else
-	end=$(printf '%x' $((bar0 + DFL_F24_CSR_OFST + DFL_F24_REG_SPAN - 1)))
+	end=$(printf '%x' $((bar0 + DFL_VUART_CSR_OFST + DFL_VUART_REG_SPAN - 1)))
 	ok "/proc/iomem: 8250 holds the VUART's 0x20 bytes of registers ($start-$end)" sh -c \
 		"grep -E '^ *0*$start-0*$end : serial' /proc/iomem"
 	ok "dmesg: the dfl core says it sized the VUART from REG_LAYOUT" sh -c \
@@ -64,7 +64,7 @@ in=776f726c642c20686f737420746f206775657374   # "world, host to guest"
 out=$(vuart-tty "/dev/$tty" recv 20 "grep -E '^ *$irq:' /proc/interrupts > /tmp/vuart.irq; vuart-chr 0 send $in > /dev/null")
 eq "bytes written into the chardev reach /dev/$tty" "$in" "$out"
 ok "/proc/interrupts: $tty on the card's MSI-X vector 5" \
-	grep -E "PCI-MSIX-$bdf +$DFL_F24_MSIX_START-edge +$tty\$" /tmp/vuart.irq
+	grep -E "PCI-MSIX-$bdf +$DFL_VUART_MSIX_START-edge +$tty\$" /tmp/vuart.irq
 
 ok "MCR loopback: 32 bytes come back, interrupts counted, no more than VUART messages" vuart-tty "/dev/$tty" loop 32
 diag "$(cat /tmp/tap.out)"

@@ -16,7 +16,7 @@ dev=$(dfl_dev_by_id 0 0x15)
 D=/sys/bus/dfl/devices/$dev
 need "feature 0x15 exists ($dev)" test -n "$dev"
 eq "the card's 0x15 is the HSSI (the DFH's low half)" \
-	"$(printf 0x%x $((DFL_HSSI_DFH & 0xffffffff)))" "$(dfl-card-dbg "$bdf" bar0 "$DFL_F15_OFST")"
+	"$(printf 0x%x $((DFL_HSSI_DFH & 0xffffffff)))" "$(dfl-card-dbg "$bdf" bar0 "$DFL_HSSI_OFST")"
 hssi() { dfl-card-dbg "$bdf" hssi; }
 
 modprobe uio_dfl
@@ -25,7 +25,7 @@ uio=$(uio_of "$dev")
 m=/sys/class/uio/uio$uio/maps/map0
 bar0=$(( $(head -n1 "/sys/bus/pci/devices/$bdf/resource" | cut -d' ' -f1) ))
 eq "uio$uio maps the HSSI's page: DFHv0, the DFH to DFH + next (addr, size)" \
-	"$(printf '0x%x 0x%x' $((bar0 + DFL_F15_OFST)) $DFL_HSSI_SIZE)" \
+	"$(printf '0x%x 0x%x' $((bar0 + DFL_HSSI_OFST)) $DFL_HSSI_SIZE)" \
 	"$(printf '0x%x 0x%x' $(cat $m/addr) $(cat $m/size))"
 
 sal() { hssi-sal uio "$uio" "$@"; }

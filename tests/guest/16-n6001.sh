@@ -16,7 +16,7 @@ bdf=$(dfl_card_bdf)
 need "card found ($bdf)" test -n "$bdf"
 need "the guest is told the N6001's layout (dfl_card_layout=n6001, or DFL_LAYOUT)" test "$DFL_LAYOUT" = n6001
 need "the card has it: BAR0 is the N6001's $((DFL_N6001_BAR0_SIZE >> 20)) MiB, the HSSI's and the VUART's DFHs at their offsets" \
-	test "$(bar0_size "$bdf") $(dfh_id "$bdf" "$DFL_N6001_F15_OFST") $(dfh_id "$bdf" "$DFL_N6001_F24_OFST")" = \
+	test "$(bar0_size "$bdf") $(dfh_id "$bdf" "$DFL_N6001_HSSI_OFST") $(dfh_id "$bdf" "$DFL_N6001_VUART_OFST")" = \
 	"$((DFL_N6001_BAR0_SIZE)) 0x15 0x24"
 eq "dfl-pci binds the card" dfl-pci "$(driver_of /sys/bus/pci/devices/$bdf)"
 
@@ -45,7 +45,7 @@ ok "dfl-afu drives the port's error feature (0x10): $port/errors" test -d "/sys/
 # The dfl_devs: the map's, in the order of the walk (dfl_dev.N numbers)
 want= got=
 for f in $DFL_FEATURES; do
-	want="$want $(feature_field "$f" 1):0x$(printf %x $(( $(feature_field "$f" 2) )))"
+	want="$want $(feature_field "$f" fiu):0x$(printf %x $(( $(feature_field "$f" id) )))"
 done
 for n in $(ls /sys/bus/dfl/devices | sed -n 's/^dfl_dev\.//p' | sort -n); do
 	d=/sys/bus/dfl/devices/dfl_dev.$n
@@ -62,7 +62,7 @@ eq "dfl_dev count" "$DFL_NR_FEATURES" "$(dfl_dev_count)"
 modprobe vfio-dfl
 rm -f /tmp/seen
 for f in $DFL_FEATURES; do
-	t=$(feature_field "$f" 1) id=0x$(printf %x $(( $(feature_field "$f" 2) )))
+	t=$(feature_field "$f" fiu) id=0x$(printf %x $(( $(feature_field "$f" id) )))
 	for d in $(ls /sys/bus/dfl/devices | grep '^dfl_dev\.'); do
 		D=/sys/bus/dfl/devices/$d
 		[ "$(( $(cat $D/type) )):$(cat $D/feature_id)" = "$t:$id" ] || continue
@@ -75,11 +75,11 @@ for f in $DFL_FEATURES; do
 		0:0x15|0:0x24)
 			eq "$d (type $t feature $id) binds vfio-dfl" vfio-dfl "$(driver_of $D)"
 			if [ "$id" = 0x15 ]; then
-				eq "$d: its region starts with the HSSI's DFH (BAR0 $(printf %#x $DFL_F15_OFST))" \
+				eq "$d: its region starts with the HSSI's DFH (BAR0 $(printf %#x $DFL_HSSI_OFST))" \
 					"$(printf %016x $DFL_HSSI_DFH)" "$(reg64_hex "$d" 0)"
 			else
-				eq "$d: its region is the 16550 at BAR0 $(printf %#x $DFL_F24_CSR_OFST) (LSR: THR empty, idle)" \
-					"$(printf %02x $DFL_UART_RESET_LSR)" "$(vfio-dfl-tool pread "$d" $DFL_UART_LSR 1)"
+				eq "$d: its region is the 16550 at BAR0 $(printf %#x $DFL_VUART_CSR_OFST) (LSR: THR empty, idle)" \
+					"$(printf %02x $DFL_VUART_RESET_LSR)" "$(vfio-dfl-tool pread "$d" $DFL_VUART_LSR 1)"
 			fi
 			;;
 		*)

@@ -12,7 +12,7 @@ dev=$(dfl_dev_by_id 0 0x24)
 D=/sys/bus/dfl/devices/$dev
 ok "the card's 0x24 is a dfl_dev ($dev)" test -n "$dev"
 guid=$(cat "$D/guid")
-h=$(printf %016x "$DFL_F24_GUID_H") l=$(printf %016x $((DFL_F24_GUID_L ^ 1)))
+h=$(printf %016x "$DFL_VUART_GUID_H") l=$(printf %016x $((DFL_VUART_GUID_L ^ 1)))
 eq "... with a GUID that is not the OFS VUART's (GUID_L bit 0 flipped)" \
 	"$(echo "$h" | cut -c1-8)-$(echo "$h" | cut -c9-12)-$(echo "$h" | cut -c13-16)-$(echo "$l" | cut -c1-4)-$(echo "$l" | cut -c5-16)" \
 	"$guid"

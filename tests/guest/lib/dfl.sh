@@ -61,7 +61,7 @@ vuart_tty() {
 	local bar0 t
 	bar0=$(( $(head -n1 "/sys/bus/pci/devices/$1/resource" | cut -d' ' -f1) ))
 	for t in /sys/class/tty/ttyS*; do
-		[ $(( $(cat "$t/iomem_base") )) = $((bar0 + DFL_F24_CSR_OFST)) ] &&
+		[ $(( $(cat "$t/iomem_base") )) = $((bar0 + DFL_VUART_CSR_OFST)) ] &&
 			[ "$(cat "$t/type")" != 0 ] && { basename "$t"; return; }
 	done
 }
@@ -77,8 +77,9 @@ driver_of() {
 	fi
 }
 
-# Feature fields: feature_field "0:0x23:..." N (1-based, ':'-separated)
-feature_field() { echo "$1" | cut -d: -f"$2"; }
+# A field of a DFL_FEATURES line by its name (qemu/dfl-card-map.sh lists
+# them): feature_field "fiu=0:id=0x23:..." offset
+feature_field() { echo ":$1:" | sed -n "s/.*:$2=\([^:]*\):.*/\1/p"; }
 
 # kunit_results MODULE SUITE: load a KUnit test module (its suites run
 # on load: CONFIG_KUNIT_AUTORUN_ENABLED) and report SUITE's results.
@@ -281,12 +282,12 @@ dfl_apply_layout() {
 	DFL_BAR0_SIZE=$DFL_N6001_BAR0_SIZE
 	DFL_FEATURES=$DFL_N6001_FEATURES
 	DFL_NR_FEATURES=$DFL_N6001_NR_FEATURES
-	DFL_F15_OFST=$DFL_N6001_F15_OFST
-	DFL_F24_OFST=$DFL_N6001_F24_OFST
-	DFL_F24_CSR_OFST=$DFL_N6001_F24_CSR_OFST
+	DFL_HSSI_OFST=$DFL_N6001_HSSI_OFST
+	DFL_VUART_OFST=$DFL_N6001_VUART_OFST
+	DFL_VUART_CSR_OFST=$DFL_N6001_VUART_CSR_OFST
 	DFL_PORT_HDR_OFST=$DFL_N6001_PORT_HDR_OFST
 	DFL_P14_OFST=$DFL_N6001_P14_OFST
-	unset DFL_F10_OFST DFL_F23_OFST DFL_AFU_OFST DFL_FME_PORT_OFST0 \
+	unset DFL_ETH_OFST DFL_F23_OFST DFL_AFU_OFST DFL_FME_PORT_OFST0 \
 		DFL_FME_CAP DFL_PORT_CAP DFL_PORT_NEXT_AFU DFL_PORT_CTRL_OFST
 }
 dfl_apply_layout
