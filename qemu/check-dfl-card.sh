@@ -94,6 +94,10 @@ rq() { qt readq $((BAR0 + $1)); }
 wq() { qt writeq $((BAR0 + $1)) "$2" >/dev/null; }
 dbg() { qt readq $((BAR4 + $1)); }
 dbg_reset() { qt writeq $((BAR4 + DFL_DBG_CTRL)) 1 >/dev/null; }
+bars_on() {  # BAR0, BAR2 and BAR4 at their addresses, memory space and bus master on
+	cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
+	cfg 0x04 0x6
+}
 bar_size() { # bar_size CFG_OFFSET: size of a 32-bit BAR half's low dword
 	cfg "$1" 0xffffffff
 	echo $(( (~($(cfg "$1") & ~0xf) + 1) & 0xffffffff ))
@@ -138,12 +142,13 @@ walk() {  # walk START: print "offset:dfh" of each private feature
 		o=$((o + next))
 	done
 }
+walk_all() { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); }
 fields() {  # fields LINE: a line of DFL_FEATURES as f_NAME variables
 	eval "$(tr ':' '\n' <<<"$1" | sed 's/^/f_/')"
 }
 check_features() {  # check_features SCRATCH(0/1): compare with DFL_FEATURES
 	local walked n=0 f w csr sg s a
-	walked=$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } )
+	walked=$( walk_all )
 	for f in $DFL_FEATURES; do
 		fields "$f"
 		n=$((n + 1))
@@ -189,19 +194,16 @@ check_features() {  # check_features SCRATCH(0/1): compare with DFL_FEATURES
 #
 # 1. No map variable goes unchecked.  Each variable dfl-card-map.sh
 #    defines (as gen-dfl-card-map-h.sh lists them) must be
-#    - used by the model: its name appears in its files (dfl-card.h,
-#      dfl-card*.c) outside comments.
-#      The model takes it from dfl-card-map.h, which scripts/build-qemu.sh
-#      generates from the map at every build, so model and map cannot
-#      differ; or
 #    - read by this script outside comments and outside these guards,
 #      where every use feeds a check of the running model (a value
 #      compared, or an address whose register is then exercised); or
 #    - a fact another map value is derived from (named in the map outside
 #      comments and its own NAME=), or a value derived from such facts
 #      (its NAME=value names another variable).
-#    A variable that is none of these is a value nothing ties to the
-#    model: a change to it, or a wrong value, would go unnoticed.
+#    The model's use is not enough: it takes every value from
+#    dfl-card-map.h, so model and map cannot differ in a value, but a
+#    register the model decodes wrongly (the wrong width, a write it
+#    drops) would go unnoticed unless this script drives it.
 # 2. No second table in the C model: outside comments, its files name
 #    no DFL_* macro of its own.  Its DFL_* names are the map's and the QOM
 #    cast DFL_CARD.
@@ -217,15 +219,14 @@ code_map=$(sed -e 's/^[[:space:]]*#.*//' -e 's/[[:space:]]#[[:space:]].*//' \
 	-e 's/\(^\|[[:space:]]\)DFL_[A-Z0-9_]*=/ /g' "$HERE/dfl-card-map.sh")
 nbad=0
 for n in $map_names; do
-	grep -qw -- "$n" <<<"$code_c" || grep -qw -- "$n" <<<"$code_sh" ||
-		grep -qw -- "$n" <<<"$code_map" ||
+	grep -qw -- "$n" <<<"$code_sh" || grep -qw -- "$n" <<<"$code_map" ||
 		grep -q "\(^\|[[:space:]]\)$n=[^[:space:]]*\\\$" "$HERE/dfl-card-map.sh" || {
-		printf 'FAIL map: %s is neither used by the model, checked by %s nor a fact of a derived value\n' \
+		printf 'FAIL map: %s is neither checked against the model by %s nor a fact of a derived value\n' \
 			"$n" "$(basename "${BASH_SOURCE[0]}")"
 		nbad=$((nbad + 1))
 	}
 done
-check "map: every variable ($(wc -w <<<"$map_names")) used by the model, checked here or a derived value's fact (bad: $nbad)" 0 $nbad
+check "map: every variable ($(wc -w <<<"$map_names")) checked here against the model, or a derived value or its fact (bad: $nbad)" 0 $nbad
 nbad=0
 for n in $(grep -o '\bDFL_[A-Za-z0-9_]*' <<<"$code_c" | sort -u); do
 	[ "$n" != DFL_CARD ] || continue
@@ -262,10 +263,9 @@ check "class" "$DFL_CLASS" $(($(cfg 8) >> 8))
 check "BAR0 size" "$DFL_BAR0_SIZE" "$(bar_size 0x10)"
 check "BAR0 64-bit" 0x4 $(($(cfg 0x10) & 0x6))
 check "BAR2 size" "$DFL_MSIX_BAR_SIZE" "$(bar_size 0x18)"
-check "BAR4 size" "$DFL_DBG_BAR_SIZE" "$(bar_size 0x20)"
-check "BAR4 64-bit" 0x4 $(($(cfg 0x20) & 0x6))
-cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
-cfg 0x04 0x6                    # memory space + bus master
+check "BAR4 size" "$DFL_DBG_BAR_SIZE" "$(bar_size $((0x10 + 4 * DFL_DBG_BAR)))"
+check "BAR4 64-bit" 0x4 $(($(cfg $((0x10 + 4 * DFL_DBG_BAR))) & 0x6))
+bars_on
 MSIX=$(msix_cap)
 check "MSI-X capability found" 1 $((MSIX != 0))
 check "MSI-X table size" $((DFL_MSIX_VECTORS - 1)) $(( ($(cfg $MSIX) >> 16) & 0x7ff ))
@@ -290,6 +290,14 @@ check "PORT CAP" "$DFL_PORT_CAP" "$(rq $((DFL_PORT_HDR_OFST + 0x30)))"
 check "AFU DFH" "$DFL_AFU_DFH" "$(rq $DFL_AFU_OFST)"
 check "AFU GUID_L" "$DFL_AFU_GUID_L" "$(rq $((DFL_AFU_OFST + 8)))"
 check "AFU GUID_H" "$DFL_AFU_GUID_H" "$(rq $((DFL_AFU_OFST + 0x10)))"
+A=$((DFL_AFU_OFST + DFL_AFU_SCRATCH))
+check "AFU SCRATCH reset" 0 "$(rq $A)"
+wq $A 0x0123456789abcdef
+check "AFU SCRATCH R/W" 0x0123456789abcdef "$(rq $A)"
+qt writel $((BAR0 + A + 4)) 0xcafef00d >/dev/null
+check "AFU SCRATCH: a 32-bit write to its high half" 0xcafef00d89abcdef "$(rq $A)"
+wq $((A + 8)) 0xffffffffffffffff
+check "AFU: the qword after SCRATCH reads 0, drops writes" 0 "$(rq $((A + 8)))"
 
 check_features 1
 
@@ -369,6 +377,7 @@ check "REGISTERS.md: the dfl_dev table has DFL_NR_FEATURES rows" "$DFL_NR_FEATUR
 
 # DFHv1 headers, every register, against the map's raw values
 F=$DFL_F23_OFST
+check "F23 DFH" "$DFL_F23_DFH" "$(rq $F)"
 check "F23 GUID_L" "$DFL_F23_GUID_L" "$(rq $((F + 8)))"
 check "F23 GUID_H" "$DFL_F23_GUID_H" "$(rq $((F + 0x10)))"
 check "F23 CSR_ADDR" "$DFL_F23_CSR_ADDR" "$(rq $((F + 0x18)))"
@@ -377,7 +386,7 @@ check "F23 PARAM_HDR" "$DFL_F23_PARAM_HDR" "$(rq $((F + 0x28)))"
 check "F23 PARAM_MSIX" "$DFL_F23_PARAM_MSIX" "$(rq $((F + 0x30)))"
 check "F23 params size" "$DFL_F23_PARAMS_SIZE" "$(params_size $F)"
 P=$DFL_P14_OFST
-check "P14 DFH (DFHv0, rev 1, EOL)" 0x3000010010001014 "$(rq $P)"
+check "P14 DFH (DFHv0, rev 1, EOL)" "$DFL_P14_DFH" "$(rq $P)"
 # the user clock's registers are not modelled: they read 0, drop writes
 for r in 0x8 0x10 0x18 0x20 $((DFL_P14_SIZE - 8)); do
 	wq $((P + r)) 0x5a5a5a5a5a5a5a5a
@@ -419,8 +428,11 @@ check "F23 doorbell 0 -> vector 0 pending" 0xd "$(qt readq $PBA)"
 check "F23 count (MSI-X)" 7 "$(rq $((F + DFL_F23_DOORBELL_COUNT)))"
 
 # BAR4: BAR0 access counters
+DBG_COUNTERS="$DFL_DBG_READS_1 $DFL_DBG_READS_2 $DFL_DBG_READS_4 $DFL_DBG_READS_8
+	$DFL_DBG_WRITES_1 $DFL_DBG_WRITES_2 $DFL_DBG_WRITES_4 $DFL_DBG_WRITES_8
+	$DFL_DBG_LAST_ADDR $DFL_DBG_LAST_SIZE $DFL_DBG_LAST_WRITE"
 dbg_reset
-for r in 0x00 0x08 0x10 0x18 0x20 0x28 0x30 0x38 0x40 0x48 0x50; do
+for r in $DBG_COUNTERS; do
 	check "DBG $r after CTRL" 0 "$(dbg $r)"
 done
 rq 0x1008 >/dev/null
@@ -465,7 +477,7 @@ dbg_reset
 qt readq $PBA >/dev/null
 qt readl $((BAR2 + 12)) >/dev/null
 qt writel $((BAR4 + DFL_DBG_READS_4)) 0 >/dev/null
-for r in 0x00 0x08 0x10 0x18 0x20 0x28 0x30 0x38 0x40 0x48 0x50 0x58; do
+for r in $DBG_COUNTERS $DFL_DBG_CTRL; do
 	check "DBG $r: nothing counted" 0 "$(dbg $r)"
 done
 
@@ -476,6 +488,7 @@ F=$DFL_VUART_OFST
 U=$DFL_VUART_CSR_OFST
 ub() { qt readb $((BAR0 + U + $1)); }       # 16550 register read
 uw() { qt writeb $((BAR0 + U + $1)) "$2" >/dev/null; }
+check "F24 DFH" "$DFL_VUART_DFH" "$(rq $F)"
 check "F24 GUID_L" "$DFL_VUART_GUID_L" "$(rq $((F + 8)))"
 check "F24 GUID_H" "$DFL_VUART_GUID_H" "$(rq $((F + 0x10)))"
 check "F24 CSR_ADDR" "$DFL_VUART_CSR_ADDR" "$(rq $((F + 0x18)))"
@@ -581,7 +594,7 @@ check "msix-in-bar0: MSI-X table size" $((DFL_MSIX_VECTORS - 1)) $(( ($(cfg $MSI
 check "msix-in-bar0: table BIR 0" "$DFL_MSIX_IN_BAR0_TABLE" "$(cfg $((MSIX + 4)))"
 check "msix-in-bar0: PBA BIR 0" "$DFL_MSIX_IN_BAR0_PBA" "$(cfg $((MSIX + 8)))"
 check_features 0
-check "msix-in-bar0: 0x10 DFH" 0x3000000010000010 "$(rq 0x1000)"
+check "msix-in-bar0: 0x10 DFH" "$DFL_ETH_DFH" "$(rq $DFL_ETH_OFST)"
 check "msix-in-bar0: 0x10 INFO beside the table" "$DFL_ETH_INFO_V" "$(rq 0x1008)"
 wq 0x1010 0x0000012345678
 check "msix-in-bar0: 0x10 CTRL (no command) reads back" 0x0000012345678 "$(rq 0x1010)"
@@ -609,25 +622,58 @@ qemu_stop
 ########################################################################
 # Run 2b: csr-outside-bars=on: only 0x23's CSR_ADDR changes (absolute)
 qemu_start ",csr-outside-bars=on"
-cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
-cfg 0x04 0x6
+bars_on
 check "csr-outside-bars: F23 CSR_ADDR absolute" "$DFL_OUTSIDE_CSR_ADDR" "$(rq $((DFL_F23_OFST + 0x18)))"
 check "csr-outside-bars: F15 (HSSI) CSR_ADDR unchanged" "$DFL_HSSI_CSR_ADDR" "$(rq $((DFL_HSSI_OFST + 0x18)))"
-check "csr-outside-bars: F23 DFH unchanged" 0x3010000010000023 "$(rq $DFL_F23_OFST)"
-check "csr-outside-bars: features walked" "$DFL_NR_FEATURES" "$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } | wc -l)"
+check "csr-outside-bars: F23 DFH unchanged" "$DFL_F23_DFH" "$(rq $DFL_F23_OFST)"
+check "csr-outside-bars: features walked" "$DFL_NR_FEATURES" "$( walk_all | wc -l)"
+qemu_stop
+
+########################################################################
+# Run 2c: csr-in-bar4=on and csr-whole-bar4=on: 0x23's CSR_ADDR is BAR4's
+# address (absolute), its size half of BAR4 or all of it; nothing else
+for v in in whole; do
+	qemu_start ",csr-$v-bar4=on"
+	bars_on
+	F=$DFL_F23_OFST
+	[ $v = in ] && size=$DFL_CSR_IN_BAR4_SIZE || size=$DFL_DBG_BAR_SIZE
+	check "csr-$v-bar4: F23 CSR_ADDR: BAR4's address, absolute" $((BAR4 | 1)) "$(rq $((F + 0x18)))"
+	check "csr-$v-bar4: F23 CSR size" "$size" $(( $(rq $((F + 0x20))) >> 32 ))
+	check "csr-$v-bar4: F23 group, instance, HAS_PARAMS unchanged" \
+		$((DFL_F23_CSR_SIZE_GRP & 0xffffffff)) $(( $(rq $((F + 0x20))) & 0xffffffff ))
+	check "csr-$v-bar4: F23 DFH unchanged" "$DFL_F23_DFH" "$(rq $F)"
+	check "csr-$v-bar4: F23 params unchanged" "$DFL_F23_PARAM_MSIX" "$(rq $((F + 0x30)))"
+	qemu_stop
+done
+
+########################################################################
+# Run 2d: fiu-outside=on: the FME header DFHv1, its CSR block twice BAR0
+qemu_start ",fiu-outside=on"
+bars_on
+check "fiu-outside: FME DFH: DFH version 1" $((DFL_FME_HDR_DFH | 1 << 52)) "$(rq $DFL_FME_HDR_OFST)"
+check "fiu-outside: FME CSR_ADDR (NEXT_AFU): 0, the header itself" 0 "$(rq 0x18)"
+check "fiu-outside: FME CSR_SIZE_GRP: twice BAR0, nothing else" $((2 * DFL_BAR0_SIZE << 32)) "$(rq 0x20)"
+check "fiu-outside: FME PORT_OFST0 unchanged" "$DFL_FME_PORT_OFST0" "$(rq 0x38)"
+check "fiu-outside: features walked" "$DFL_NR_FEATURES" "$( walk_all | wc -l)"
+qemu_stop
+
+# device-id=N: the function's device id, nothing else
+qemu_start ",device-id=0xbcce"
+id=$(cfg 0)
+check "device-id=0xbcce: device" 0xbcce $((id >> 16))
+check "device-id=0xbcce: vendor unchanged" "$DFL_VENDOR" $((id & 0xffff))
 qemu_stop
 
 ########################################################################
 # Run 3: vuart-csr=DFL_VUART_CSR_ODD: the VUART's CSR block, and its 16550,
 # at a 2-byte (not 4-byte) aligned address: the width-test variant
 qemu_start ",vuart-csr=$DFL_VUART_CSR_ODD"
-cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
-cfg 0x04 0x6
+bars_on
 F=$DFL_VUART_OFST
 U=$((F + DFL_VUART_CSR_ODD))
 check "vuart-csr: F24 CSR_ADDR" $((DFL_VUART_CSR_ODD << 1)) "$(rq $((F + 0x18)))"
-check "vuart-csr: F24 DFH unchanged" 0x3010010100000024 "$(rq $F)"
-check "vuart-csr: features walked" "$DFL_NR_FEATURES" "$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } | wc -l)"
+check "vuart-csr: F24 DFH unchanged" "$DFL_VUART_DFH" "$(rq $F)"
+check "vuart-csr: features walked" "$DFL_NR_FEATURES" "$( walk_all | wc -l)"
 check "vuart-csr: SCR reset" 0 "$(ub $DFL_VUART_SCR)"
 uw $DFL_VUART_SCR 0xa5
 check "vuart-csr: SCR R/W at CSR + 0x1c" 0xa5 "$(ub $DFL_VUART_SCR)"
@@ -652,8 +698,7 @@ done
 # CSRs, the SAL mailbox as OPAE's hssicommon.py drives it, the wrapper's
 # ColdReset handshake and what it resets
 qemu_start ""
-cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
-cfg 0x04 0x6
+bars_on
 H=$DFL_HSSI_OFST
 hr() { qt readl $((BAR0 + H + $1)); }
 hw() { qt writel $((BAR0 + H + $1)) "$2" >/dev/null; }
@@ -690,7 +735,7 @@ check "hssi: GUID_H" "$DFL_HSSI_GUID_H" "$(rq $((H + 0x10)))"
 check "hssi: CSR_ADDR" "$DFL_HSSI_CSR_ADDR" "$(rq $((H + 0x18)))"
 check "hssi: CSR_SIZE_GROUP" "$DFL_HSSI_CSR_SIZE_GRP" "$(rq $((H + 0x20)))"
 check "hssi: DFH as two 32-bit halves" "$(( DFL_HSSI_DFH & 0xffffffff ))" "$(hr 0)"
-check "hssi: features walked" "$DFL_NR_FEATURES" "$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } | wc -l)"
+check "hssi: features walked" "$DFL_NR_FEATURES" "$( walk_all | wc -l)"
 check "hssi: VERSION" "$DFL_HSSI_VERSION_V" "$(hr $DFL_HSSI_VERSION)"
 check "hssi: FEATURE" "$DFL_HSSI_FEATURE_V" "$(hr $DFL_HSSI_FEATURE)"
 check "hssi: NumPorts from FEATURE" "$DFL_HSSI_NPORTS" "$(( ($(hr $DFL_HSSI_FEATURE) >> 1) & 0x1f ))"
@@ -703,6 +748,10 @@ check "hssi: TSE_CTRL" "$DFL_HSSI_TSE_CTRL_V" "$(hr $DFL_HSSI_TSE_CTRL)"
 check "hssi: DBG_CTRL" "$DFL_HSSI_DBG_CTRL_V" "$(hr $DFL_HSSI_DBG_CTRL)"
 check "hssi: INDV_RST" 0 "$(rq $((H + DFL_HSSI_INDV_RST)))"
 check "hssi: INDV_RST_ACK" "$DFL_HSSI_INDV_RST_ACK_V" "$(rq $((H + DFL_HSSI_INDV_RST_ACK)))"
+for o in $DFL_HSSI_STATUS $DFL_HSSI_PTP_STATUS; do
+	wq $((H + o)) 0xffffffffffffffff
+	check "hssi: +$o (HSSI_STATUS, PTP_STATUS) reads 0 (no transceivers), read-only" 0 "$(rq $((H + o)))"
+done
 # power-on is a ColdReset acknowledged and released at once: the
 # acknowledge reads 1 until it falls (the xls's 0x2), and Busy, with
 # hssi-busy=until-cmd (the default; the xls row's 0x8), until the first
@@ -741,6 +790,11 @@ check "hssi: ... Ack set, Write cleared itself" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
 check "hssi: SAL set profile, port 3, reads back" 0x7 "$(sal $DFL_HSSI_SAL_GET_PROFILE 3)"
 check "hssi: ... port 4 keeps its own" 0x15 "$(sal $DFL_HSSI_SAL_GET_PROFILE 4)"
 check "hssi: SAL get MTU" "$DFL_HSSI_MTU" "$(sal $DFL_HSSI_SAL_GET_MTU 0)"
+check "hssi: SAL read MAC statistics: 0 (no traffic), READ_DATA written" 0 \
+	"$(sal $DFL_HSSI_SAL_READ_MAC_STAT 2)"
+check "hssi: ... Ack" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
+sal $DFL_HSSI_SAL_RESET_MAC_STAT 2 >/dev/null
+check "hssi: SAL reset MAC statistics: Ack" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
 sal $DFL_HSSI_SAL_SET_CSR $(( 1 | (0x12 << 8) )) 0xcafe >/dev/null
 check "hssi: SAL set/get CSR (port 1, address 0x12)" 0xcafe "$(sal $DFL_HSSI_SAL_GET_CSR $(( 1 | (0x12 << 8) )))"
 sal $DFL_HSSI_SAL_LOOPBACK_ON 2 >/dev/null
@@ -850,7 +904,7 @@ check "hssi: ... cleared: Ack alone" 4 "$(hr $DFL_HSSI_CMD_STATUS)"
 # components as linux-dfl's eth_com_{read,write}_reg do it (one 64-bit
 # CTRL write, then STAT's RW_VAL)
 E=$DFL_ETH_OFST
-check "eth: DFH" 0x3000000010000010 "$(rq $E)"
+check "eth: DFH" "$DFL_ETH_DFH" "$(rq $E)"
 check "eth: INFO" "$DFL_ETH_INFO_V" "$(rq $((E + DFL_ETH_INFO)))"
 wq $((E + DFL_ETH_INFO)) 0
 check "eth: INFO is read-only" "$DFL_ETH_INFO_V" "$(rq $((E + DFL_ETH_INFO)))"
@@ -863,11 +917,17 @@ for l in 0 3; do
 	mac=$((2 * l + 3))
 	check "eth: link $l MAC PHY_CONFIG at power-on (RW_VAL, 0)" 0x100000000 "$(erd $mac $DFL_ETH_MAC_PHY_CONFIG)"
 	check "eth: link $l MAC MAX_TX_SIZE at power-on" $((0x100000000 | DFL_ETH_MAC_MAX_SIZE_V)) "$(erd $mac $DFL_ETH_MAC_MAX_TX_SIZE)"
+	check "eth: link $l MAC MAX_RX_SIZE at power-on" $((0x100000000 | DFL_ETH_MAC_MAX_SIZE_V)) "$(erd $mac $DFL_ETH_MAC_MAX_RX_SIZE)"
 done
+check "eth: INFO's PHY_NUM" "$DFL_ETH_NLINKS" $(( ($(rq $((E + DFL_ETH_INFO))) >> 8) & 0xff ))
+# DFL_ETH_NLINKS MACs: the device after the last one is not a MAC
+mac=$((2 * DFL_ETH_NLINKS + 3))
+check "eth: device $mac (past the last MAC): no MAX_RX_SIZE" 0x100000000 "$(erd $mac $DFL_ETH_MAC_MAX_RX_SIZE)"
 ewr 3 $DFL_ETH_MAC_PHY_CONFIG 0x7
 check "eth: a write sets RW_VAL" 0x100000000 "$(rq $((E + DFL_ETH_STAT)))"
 ewr 9 $DFL_ETH_MAC_PHY_CONFIG 0x7
-check "eth: links 0 and 3 held in reset (BAR4)" 0x9 "$(dbg $DFL_DBG_ETH_MAC_RESET)"
+ewr $((2 * DFL_ETH_NLINKS + 3)) $DFL_ETH_MAC_PHY_CONFIG 0x7
+check "eth: links 0 and 3 held in reset (BAR4), no link past the last" 0x9 "$(dbg $DFL_DBG_ETH_MAC_RESET)"
 ewr 5 $DFL_ETH_MAC_PHY_CONFIG 0x3
 check "eth: link 1 PHY_CONFIG 3 is not all three resets" 0x9 "$(dbg $DFL_DBG_ETH_MAC_RESET)"
 ewr 5 $DFL_ETH_MAC_PMA_SLOOP 0x1
@@ -894,8 +954,7 @@ qemu_stop
 # value (REGISTERS.md)
 for mode in init clear; do
 	qemu_start ",hssi-busy=$mode"
-	cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
-	cfg 0x04 0x6
+	bars_on
 	if [ $mode = init ]; then
 		check "hssi-busy=init: Busy at power-on" 8 "$(hr $DFL_HSSI_CMD_STATUS)"
 		step $(( DFL_HSSI_ACK_NS + DFL_HSSI_BUSY_NS - 1 ))
@@ -924,8 +983,7 @@ done
 # Run 4d: vuart-foreign-guid=on: the VUART's GUID_L, bit 0 flipped, and
 # nothing else
 qemu_start ",vuart-foreign-guid=on"
-cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
-cfg 0x04 0x6
+bars_on
 check "vuart-foreign-guid: GUID_L" $((DFL_VUART_GUID_L ^ 1)) "$(rq $((DFL_VUART_OFST + 0x8)))"
 check "vuart-foreign-guid: GUID_H unchanged" "$DFL_VUART_GUID_H" "$(rq $((DFL_VUART_OFST + 0x10)))"
 check "vuart-foreign-guid: CSR_ADDR unchanged" $((DFL_VUART_CSR_DEFAULT << 1)) "$(rq $((DFL_VUART_OFST + 0x18)))"
@@ -935,11 +993,10 @@ qemu_stop
 # Run 4b: eth-info=N: the Ethernet group's INFO, nothing else
 for info in $DFL_ETH_INFO_10G $DFL_ETH_INFO_HOST; do
 	qemu_start ",eth-info=$info"
-	cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
-	cfg 0x04 0x6
+	bars_on
 	check "eth-info=$info: ETH_GROUP_INFO" "$info" "$(rq $((DFL_ETH_OFST + DFL_ETH_INFO)))"
 	check "eth-info=$info: the group still walked at its offset" "$DFL_ETH_OFST" \
-		"$( { walk 0; walk $(( DFL_FME_PORT_OFST0 & 0xffffff )); } | sed -n 's/^\(0x1000\):.*/\1/p')"
+		"$( walk_all | sed -n 's/^\(0x1000\):.*/\1/p')"
 	qemu_stop
 done
 
@@ -950,8 +1007,7 @@ done
 # blocks at their N6001 offsets
 qemu_start ",layout=n6001"
 check "n6001: BAR0 size" "$DFL_N6001_BAR0_SIZE" "$(bar_size 0x10)"
-cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
-cfg 0x04 0x6
+bars_on
 walked=$(o=0; while :; do
 	v=$(rq $o); printf '%#x %#x\n' $o $v
 	next=$(( (v >> 16) & 0xffffff ))
@@ -1009,8 +1065,7 @@ check "n6001: no Ethernet group (INFO at the default's offset)" 0 "$(rq $((DFL_E
 qemu_stop
 # layout=n6001 with vuart-csr: the 16550 moves within the VUART's page
 qemu_start ",layout=n6001,vuart-csr=$DFL_VUART_CSR_ODD"
-cfg 0x10 $BAR0; cfg 0x14 0; cfg 0x18 $BAR2; cfg 0x1c 0; cfg 0x20 $BAR4; cfg 0x24 0
-cfg 0x04 0x6
+bars_on
 F=$DFL_N6001_VUART_OFST U=$((DFL_N6001_VUART_OFST + DFL_VUART_CSR_ODD))
 check "n6001, vuart-csr: CSR_ADDR" $((DFL_VUART_CSR_ODD << 1)) "$(rq $((F + 0x18)))"
 qt writeb $((BAR0 + U + DFL_VUART_SCR)) 0x5c >/dev/null

@@ -8,7 +8,7 @@
 # version) where qemu/check-dfl-card.sh reports it stale: the check
 # compares the running model with this file and with the backticked
 # values and named offsets of REGISTERS.md, and fails on a variable here
-# that neither the model uses, nor the check compares, nor a derived
+# that the check does not compare with the running model and no derived
 # value is computed from.
 # Sourceable by sh/bash/busybox sh; sets variables only, NAME=value
 # (several on a line allowed; the helpers that derive the dfl_dev lines
