@@ -26,7 +26,7 @@ failed=0
 # The scratch tree at the base, sparse and the make command ($K).
 setup() {
 	mkdir -p "$G" "$LOGS"
-	rm -f "$LOGS"/*.log
+	rm -f "$LOGS"/*.log "$LOGS/times"
 	"$TOP/scripts/fetch-base.sh" >/dev/null
 	if [ ! -d "$SRC/.git" ]; then
 		git clone -q --shared --no-checkout "$BASE_REPO" "$SRC"
@@ -42,6 +42,26 @@ setup() {
 	SPARSE=$("$TOP/scripts/build-sparse.sh" | tail -n1)
 	export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$SRC
 	K=(make -C "$SRC" O="$OBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" CHECK="$SPARSE")
+}
+
+# timed GATE PATCH CMD...: CMD, its wall and CPU seconds (children's
+# user + system) appended to $LOGS/times as "GATE PATCH WALL CPU": where
+# the gates' time goes, for HACKING.md's measurements.
+timed() {
+	local gate=$1 p=$2 t0 c0 c1
+	shift 2
+	t0=$(date +%s.%N)
+	cpu_seconds; c0=$CPU
+	"$@"
+	cpu_seconds; c1=$CPU
+	awk -v g="$gate" -v p="$p" -v t0="$t0" -v t1="$(date +%s.%N)" -v c0="$c0" -v c1="$c1" \
+		'BEGIN { printf "%s %s %.1f %.1f\n", g, p, t1 - t0, c1 - c0 }' >> "$LOGS/times"
+}
+# cpu_seconds: CPU, the user + system seconds of this shell's finished
+# children (times runs in this shell: in a subshell it would see none)
+cpu_seconds() {
+	times > "$G/times.out"
+	CPU=$(awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }' "$G/times.out")
 }
 
 result() { # result STATUS GATE PATCH [detail]
@@ -447,9 +467,9 @@ cross_lane() {
 	cross_apply "$@" || return 0
 	mapfile -t series_files < <(git -C "$FINAL" diff --name-only --diff-filter=d base HEAD)
 	for arch in arm64 i386; do
-		cross_build "$arch" "$last" "${series_files[@]}"
+		timed "build-$arch" "$last" cross_build "$arch" "$last" "${series_files[@]}"
 	done
-	kunit_uml "$last"
+	timed kunit-uml "$last" kunit_uml "$last"
 	return 0
 }
 
@@ -502,10 +522,10 @@ main() {
 	for p in "${patches[@]}"; do
 		gate_apply "$p" || break
 		mapfile -t files < <(git -C "$SRC" diff --name-only --diff-filter=d HEAD~1 HEAD)
-		gate_build "$p" "${files[@]}"
-		gate_checkpatch "$p"
-		gate_docs "$p" "${files[@]}"
-		gate_kernel_doc "$p" "${files[@]}"
+		timed build "$p" gate_build "$p" "${files[@]}"
+		timed checkpatch "$p" gate_checkpatch "$p"
+		timed docs "$p" gate_docs "$p" "${files[@]}"
+		timed kernel-doc "$p" gate_kernel_doc "$p" "${files[@]}"
 	done
 	finish_cross_lane "$last"
 	exit $failed

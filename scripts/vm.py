@@ -360,7 +360,7 @@ def prepare_log_dir(a):
     """The log directory, without the files of an earlier run in it."""
     d = a.log_dir or tempfile.mkdtemp(prefix="vfio-dfl-vm.")
     os.makedirs(d, exist_ok=True)
-    for f in ["kernel.log", "ctl.sock", "qmp.sock"] + \
+    for f in ["kernel.log", "ctl.sock", "qmp.sock", "tap-times"] + \
             ["vuart%d.sock" % i for i in range(len(a.card))]:
         try:
             os.unlink(os.path.join(d, f))
@@ -430,6 +430,10 @@ class Console:
         self.rc = None          # the script's exit status (@@EXIT)
         self.kmemleak = None    # the guest's kmemleak scan (@@KMEMLEAK)
         self.buf = b""
+        # "SECONDS LINE" for each TAP result: when it came, from QEMU's
+        # start, so that a suite's VM-seconds can be told test by test
+        self.t0 = time.time()
+        self.times = open(os.path.join(d, "tap-times"), "w")
 
     def watch(self, qemu, deadline):
         """Until the guest closes ttyS1 or QEMU exits; True on a timeout."""
@@ -470,6 +474,9 @@ class Console:
         elif text.startswith("@@BOOTED"):
             print("vm: guest booted " + text[9:-2], flush=True)
         else:
+            if re.match(r"^(not )?ok \d+", text):
+                self.times.write("%.1f %s\n" % (time.time() - self.t0, text))
+                self.times.flush()
             print(text, flush=True)
 
     def qmp_cmd(self, text):

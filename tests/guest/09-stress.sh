@@ -18,6 +18,8 @@
 #    requested, the device still binds and works):
 #    - SET_IRQS arm/replace/disarm/mask/unmask of one index from three
 #      threads while the VUART's line is raised through its IER in BAR0;
+#    - its eventfd replaced, A by B and back, from one thread while each
+#      ring waits for its event: none lost or doubled across a swap;
 #    - the last close (which frees an armed interrupt) while the line
 #      rises, so the handler runs during free_irq() (the VUART);
 #    - two processes claiming the device at once, through the cdev and
@@ -60,7 +62,7 @@ dmesg_mark
 # a reset on every open and close
 ubell="ier:$(( DFL_VUART_CSR_OFST + DFL_VUART_IER ))"
 bind_to vfio-dfl "$vu"
-for mode in irqs close; do
+for mode in irqs replace close; do
 	vfio-dfl-race $mode "$vu" "$bdf" "$ubell" "$rsecs" > /tmp/race.out 2>&1
 	rc=$?
 	cat /tmp/race.out

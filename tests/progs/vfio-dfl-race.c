@@ -10,6 +10,13 @@
  *	offset of the doorbell register, value 0 rings index 0); no event
  *	may arrive on an eventfd that was never armed, and no more events
  *	than doorbells may arrive in all
+ *   vfio-dfl-race replace DEV BDF BELL SECONDS
+ *	one thread replaces index 0's eventfd, A by B and back, without a
+ *	disarm or a mask in between, as fast as it can, while the main
+ *	thread rings the doorbell and waits for its event on A or B before
+ *	the next ring: every doorbell must give exactly one event, on
+ *	whichever eventfd was armed (none lost, none doubled, across the
+ *	swaps)
  *   vfio-dfl-race close DEV BDF BELL SECONDS
  *	open, arm index 0 and close the device (the last fd, so the close
  *	disarms it) in a loop while the doorbell rings through BAR0, so
@@ -175,6 +182,83 @@ static void *close_worker(void *arg)
 		atomic_fetch_add(&ops, 1);
 	}
 	return NULL;
+}
+
+/* The "replace" race: A and B take turns as index 0's trigger */
+static int efd_ab[2] = { -1, -1 };
+
+static void *swapper(void *arg)
+{
+	unsigned int i = 0;
+
+	(void)arg;
+	while (!stop) {
+		i ^= 1;
+		if (set_irq(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+			    efd_ab[i]))
+			atomic_fetch_add(&op_errors, 1);
+		atomic_fetch_add(&ops, 1);
+	}
+	return NULL;
+}
+
+/* Events on A and B together: waits up to MS ms for the first one */
+static uint64_t wait_ab(int ms)
+{
+	struct pollfd p[2] = {
+		{ .fd = efd_ab[0], .events = POLLIN },
+		{ .fd = efd_ab[1], .events = POLLIN },
+	};
+
+	while (poll(p, 2, ms) < 0)
+		if (errno != EINTR)	/* SIGALRM ends the race, not the wait */
+			die("poll");
+	return eventfd_wait(efd_ab[0], 0) + eventfd_wait(efd_ab[1], 0);
+}
+
+static int race_replace(int secs)
+{
+	unsigned long lost = 0, doubled = 0;
+	uint64_t got = 0, ev;
+	pthread_t th;
+
+	efd_ab[0] = eventfd(0, EFD_NONBLOCK);
+	efd_ab[1] = eventfd(0, EFD_NONBLOCK);
+	if (efd_ab[0] < 0 || efd_ab[1] < 0)
+		die("eventfd");
+	if (dev_open())
+		die("open %s", dev_name);
+	if (set_irq(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, efd_ab[0]))
+		die("arm index 0 of %s", dev_name);
+	signal(SIGALRM, on_alarm);
+	alarm(secs);
+	pthread_create(&th, NULL, swapper, NULL);
+	while (!stop && !lost) {
+		ring_bar0();
+		atomic_fetch_add(&rung, 1);
+		ev = wait_ab(10000);
+		if (!ev)
+			lost++;		/* stops: the next ring would hide it */
+		else if (ev > 1)
+			doubled += ev - 1;
+		got += ev;
+	}
+	stop = 1;
+	pthread_join(th, NULL);
+	got += wait_ab(1000);	/* none expected: each ring was answered */
+	printf("# replace: %lu replacements (%lu refused), %lu doorbells, "
+	       "%" PRIu64 " events on A and B\n", (unsigned long)ops,
+	       (unsigned long)op_errors, (unsigned long)rung, got);
+	if (lost)
+		printf("# BROKEN: doorbell %lu gave no event in 10 s\n",
+		       (unsigned long)rung);
+	if (got != rung || doubled || op_errors || ops < 2) {
+		printf("# BROKEN: events != doorbells, a replacement failed, or none ran\n");
+		lost = 1;
+	}
+	close(efd_ab[0]);	/* the trigger keeps its own reference */
+	close(efd_ab[1]);
+	return lost != 0;
 }
 
 /* The "open" race: shared between the two claiming processes */
@@ -343,9 +427,9 @@ int main(int argc, char **argv)
 		return race_reset(atoi(argv[3]));
 	}
 	if (argc != 6 || (strcmp(argv[1], "irqs") && strcmp(argv[1], "close") &&
-			  strcmp(argv[1], "open")))
-		die("usage: %s irqs|close|open DEV BDF BELL SECONDS, or reset DEV SECONDS",
-		    argv[0]);
+			  strcmp(argv[1], "open") && strcmp(argv[1], "replace")))
+		die("usage: %s irqs|replace|close|open DEV BDF BELL SECONDS, "
+		    "or reset DEV SECONDS", argv[0]);
 	irqs = !strcmp(argv[1], "irqs");
 	dev_name = argv[2];
 	bell_ier = !strncmp(argv[4], "ier:", 4);
@@ -355,6 +439,10 @@ int main(int argc, char **argv)
 
 	if (!strcmp(argv[1], "open")) {
 		bad = race_open(secs);
+		goto clean;
+	}
+	if (!strcmp(argv[1], "replace")) {
+		bad = race_replace(secs);
 		goto clean;
 	}
 	if (irqs && dev_open())
