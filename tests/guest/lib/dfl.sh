@@ -39,17 +39,17 @@ dfl_other_card() {
 
 # The dfl_dev.N with the given FIU type and feature id (e.g. 0 0x23) on
 # the card under test (dfl_card_bdf), or on CARD if given as a third
-# argument.
+# argument. Builtins but for the card of a match (as dfl_cards).
 dfl_dev_by_id() {
-	local card=${3:-$(dfl_card_bdf)} d
+	local card=${3:-$(dfl_card_bdf)} d t id
 	for d in /sys/bus/dfl/devices/dfl_dev.*; do
 		[ -e "$d" ] || continue
+		read -r t < "$d/type"
+		read -r id < "$d/feature_id"
+		[ $((t)) = $(($1)) ] && [ $((id)) = $(($2)) ] || continue
 		[ -z "$card" ] || [ "$(dfl_dev_card "${d##*/}")" = "$card" ] || continue
-		if [ "$(cat "$d/type")" = "0x$(printf %x "$1")" ] &&
-		   [ "$(cat "$d/feature_id")" = "0x$(printf %x "$2")" ]; then
-			basename "$d"
-			return
-		fi
+		echo "${d##*/}"
+		return
 	done
 }
 
@@ -58,20 +58,27 @@ dfl_dev_by_id() {
 # serial8250 platform device, not the dfl_dev, so find it by its MMIO
 # base (a port 8250_dfl let go stays, with type 0, PORT_UNKNOWN).
 vuart_tty() {
-	local bar0 t
-	bar0=$(( $(head -n1 "/sys/bus/pci/devices/$1/resource" | cut -d' ' -f1) ))
+	local bar0 t base type
+	read -r bar0 t < "/sys/bus/pci/devices/$1/resource"
 	for t in /sys/class/tty/ttyS*; do
-		[ $(( $(cat "$t/iomem_base") )) = $((bar0 + DFL_VUART_CSR_OFST)) ] &&
-			[ "$(cat "$t/type")" != 0 ] && { basename "$t"; return; }
+		read -r base < "$t/iomem_base"
+		read -r type < "$t/type"
+		[ $((base)) = $((bar0 + DFL_VUART_CSR_OFST)) ] && [ "$type" != 0 ] &&
+			{ echo "${t##*/}"; return; }
 	done
 }
 
-dfl_dev_count() { ls -d /sys/bus/dfl/devices/dfl_dev.* 2>/dev/null | wc -l; }
+dfl_dev_count() {
+	set -- /sys/bus/dfl/devices/dfl_dev.*
+	[ -e "$1" ] && echo $# || echo 0
+}
 
 # Name of the driver bound to a device path, or "none".
 driver_of() {
+	local l
 	if [ -L "$1/driver" ]; then
-		basename "$(readlink "$1/driver")"
+		l=$(readlink "$1/driver")
+		echo "${l##*/}"
 	else
 		echo none
 	fi
@@ -79,7 +86,12 @@ driver_of() {
 
 # A field of a DFL_FEATURES line by its name (qemu/dfl-card-map.sh lists
 # them): feature_field "fiu=0:id=0x23:..." offset
-feature_field() { echo ":$1:" | sed -n "s/.*:$2=\([^:]*\):.*/\1/p"; }
+feature_field() {
+	local r=":$1:"
+	case $r in *":$2="*) ;; *) return 0 ;; esac
+	r=${r#*:$2=}
+	echo "${r%%:*}"
+}
 
 # kunit_results MODULE SUITE: load a KUnit test module (its suites run
 # on load: CONFIG_KUNIT_AUTORUN_ENABLED) and report SUITE's results.
@@ -151,7 +163,12 @@ bind_to() {
 }
 
 # uio_of DEV: the N of the /dev/uioN uio_dfl made of dfl_dev DEV, or nothing.
-uio_of() { ls "/sys/bus/dfl/devices/$1/uio" 2>/dev/null | sed 's/^uio//'; }
+uio_of() {
+	local u
+	for u in "/sys/bus/dfl/devices/$1/uio/uio"*; do
+		[ -e "$u" ] && echo "${u##*/uio}"
+	done
+}
 
 # selftest NAME PROG ENV... [-- ARG...]: run a vfio-dfl kselftest with
 # ENV (VAR=VAL words, none with a space) and its arguments ARG; its
@@ -223,9 +240,13 @@ qmp_retry() {
 }
 
 # dfl_dev_card DEV: the PCI address of the card whose DFL holds dfl_dev DEV
+# (the last PCI address in its sysfs path)
 dfl_dev_card() {
-	readlink -f "/sys/bus/dfl/devices/$1" | tr / '\n' |
-		grep -E '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$' | tail -n1
+	local c card= IFS=/
+	for c in $(readlink "/sys/bus/dfl/devices/$1"); do
+		case $c in [0-9a-f][0-9a-f][0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f].[0-7]) card=$c ;; esac
+	done
+	echo "$card"
 }
 
 # card_widths OP DEV OFF ARG: one vfio-dfl-tool pread/pwrite on DEV, and
