@@ -1084,5 +1084,12 @@ for bad in "layout=n6001,msix-in-bar0=on:has no room" "layout=n6001,csr-outside-
 	fi
 done
 
+# No state list: QEMU must refuse to migrate the card, not drop its state
+out=$(printf 'migrate "exec:cat > /dev/null"\nquit\n' | timeout 20 "$QEMU" -machine q35 \
+	-accel qtest -qtest null -display none -nodefaults -L /usr/share/seabios \
+	-L /usr/share/qemu -device dfl-card -monitor stdio 2>&1) || true
+check "migration is refused: a non-migratable device" 1 \
+	"$(grep -c "non-migratable device '[^']*dfl-card'" <<<"$out")"
+
 echo "dfl-card check: $checks checks, $fails failed"
 [ $fails -eq 0 ]

@@ -20,7 +20,6 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "hw/pci/msix.h"
-#include "migration/vmstate.h"
 #include "dfl-card.h"
 
 #define DOORBELL_VECTOR         0       /* value k rings vector k ... */
@@ -203,14 +202,3 @@ void dfl_scratch_reset(DflScratch *f)
     f->first = 0;
     f->last = 0;
 }
-
-const VMStateDescription vmstate_dfl_scratch = {
-    .name = "dfl-card/scratch",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (VMStateField[]) {
-        VMSTATE_UINT64(first, DflScratch),
-        VMSTATE_UINT64(last, DflScratch),
-        VMSTATE_END_OF_LIST()
-    },
-};

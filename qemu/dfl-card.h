@@ -275,7 +275,6 @@ void dfl_doorbell_map(DflCardState *s, hwaddr base, uint64_t dfh);
 void dfl_doorbell_reset(DflDoorbell *d);
 void dfl_scratch_map(DflCardState *s, hwaddr base, uint64_t dfh);
 void dfl_scratch_reset(DflScratch *f);
-extern const VMStateDescription vmstate_dfl_scratch;
 
 /* dfl-card-dbg.c: BAR4 */
 void dfl_dbg_init(DflCardState *s);
