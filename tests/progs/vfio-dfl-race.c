@@ -249,16 +249,18 @@ static int race_replace(int secs)
 	printf("# replace: %lu replacements (%lu refused), %lu doorbells, "
 	       "%" PRIu64 " events on A and B\n", (unsigned long)ops,
 	       (unsigned long)op_errors, (unsigned long)rung, got);
-	if (lost)
-		printf("# BROKEN: doorbell %lu gave no event in 10 s\n",
-		       (unsigned long)rung);
-	if (got != rung || doubled || op_errors || ops < 2) {
-		printf("# BROKEN: events != doorbells, a replacement failed, or none ran\n");
-		lost = 1;
-	}
 	close(efd_ab[0]);	/* the trigger keeps its own reference */
 	close(efd_ab[1]);
-	return lost != 0;
+	if (lost) {
+		printf("# BROKEN: doorbell %lu gave no event in 10 s\n",
+		       (unsigned long)rung);
+		return 1;
+	}
+	if (got != rung || doubled || op_errors || ops < 2) {
+		printf("# BROKEN: events != doorbells, a replacement failed, or none ran\n");
+		return 1;
+	}
+	return 0;
 }
 
 /* The "open" race: shared between the two claiming processes */
