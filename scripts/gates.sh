@@ -58,10 +58,13 @@ timed() {
 		'BEGIN { printf "%s %s %.1f %.1f\n", g, p, t1 - t0, c1 - c0 }' >> "$LOGS/times"
 }
 # cpu_seconds: CPU, the user + system seconds of this shell's finished
-# children (times runs in this shell: in a subshell it would see none)
+# children (times runs in this shell: in a subshell it would see none),
+# through a file of this shell's own (the cross lane is another shell)
 cpu_seconds() {
-	times > "$G/times.out"
-	CPU=$(awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }' "$G/times.out")
+	local f=$G/times.$BASHPID
+	times > "$f"
+	CPU=$(awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }' "$f")
+	rm -f "$f"
 }
 
 result() { # result STATUS GATE PATCH [detail]
